@@ -1,0 +1,47 @@
+# One task runner; CI (.ci/run) calls `make test`, the README shows `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO_INDEX := data/index
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo demo-index test lint format extract-score clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Index the demo site in data/demo-site and serve it on http://$(HOST):$(PORT)
+demo: demo-index
+	$(BIN)/postsearch serve --index $(DEMO_INDEX) --host $(HOST) --port $(PORT)
+
+# The demo index is rebuilt from scratch each time, so it always matches data/demo-site.
+demo-index: $(STAMP)
+	rm -rf $(DEMO_INDEX)
+	$(BIN)/postsearch index data/demo-site --index $(DEMO_INDEX) --quiet
+
+## Lint, then every test (a real index, the real app, a real server and browser)
+test: $(STAMP) lint
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Score extraction against the answer keys in ../shared (not needed for the demo)
+extract-score: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python ../shared/bench/extraction/score_gold.py \
+	    ../shared/fixtures/seed-site ../shared/corpora/sowrey ../shared/corpora/wasp ../shared/corpora/artsy
+
+clean:
+	rm -rf $(VENV) $(DEMO_INDEX) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,36 @@
+"""Typed errors of the indexer.
+
+Every error names what went wrong and where, so the CLI can print one clear line per
+problem and the web layer can refuse to serve an index it does not understand.
+"""
+
+from __future__ import annotations
+
+
+class PostsearchError(Exception):
+    """Base of every error postsearch raises on purpose."""
+
+
+class PageError(PostsearchError):
+    """A single page could not be read or parsed; the run records it and goes on."""
+
+    def __init__(self, location: str, reason: str) -> None:
+        super().__init__(f"{location}: {reason}")
+        self.location = location
+        self.reason = reason
+
+
+class SourceError(PostsearchError):
+    """A source given on the command line does not exist or cannot be read."""
+
+
+class IndexMissingError(PostsearchError):
+    """There is no index at the given directory yet."""
+
+
+class SchemaMismatchError(PostsearchError):
+    """The index was written by an incompatible version of postsearch; rebuild it."""
+
+
+class IndexLockedError(PostsearchError):
+    """Another indexer holds the index's write lock."""

@@ -1,0 +1,72 @@
+"""Typed records passed between the indexer's stages.
+
+Each stage of the flow (sources → extract → store) hands the next one of these frozen
+records instead of dicts, so a field cannot be misspelt between stages and every skip or
+failure carries the page it happened to and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """One page as read from a source, before any parsing.
+
+    `location` is where it came from (a file path or a URL), for messages; `url` is the
+    address visitors will be sent to, derived by the source from the page's folder.
+    """
+
+    location: str
+    url: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Post:
+    """A blog post as the index stores it: the extractor's output, the store's input."""
+
+    url: str
+    title: str
+    body: str
+    summary: str
+    date: date | None = None
+    author: str | None = None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A page that was read fine but is not a post (a home page, an archive, a 404...)."""
+
+    location: str
+    url: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A page that could not be read or extracted; the rest of the run goes on."""
+
+    location: str
+    reason: str
+
+
+@dataclass
+class IndexSummary:
+    """What one indexing run did, printed at its end and returned to callers and tests."""
+
+    indexed: list[str] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+
+    def skip_reasons(self) -> dict[str, int]:
+        """Skipped pages counted by reason, most common first."""
+        counts: dict[str, int] = {}
+        for skip in self.skipped:
+            counts[skip.reason] = counts.get(skip.reason, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

@@ -1,0 +1,165 @@
+"""Shared fixtures: real indexes built from real HTML, the real app, a real server.
+
+Nothing here is mocked: an index is built by the same pipeline the CLI runs, into a
+temporary directory; the app is `create_app()` over that index; the live server is
+waitress on 127.0.0.1 in a thread, as `postsearch serve` runs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from waitress.server import create_server
+
+from indexer.pipeline import index_sources
+from indexer.records import IndexSummary
+from indexer.store import WhooshPostStore
+from searchweb.app import create_app
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO_SITE = REPO / "data" / "demo-site"
+DEMO_SOURCE = REPO / "data" / "demo_site_src"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = REPO.parent / "shared"
+SEED_SITE = SHARED / "fixtures" / "seed-site"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def build_index(tmp: Path, *sources: Path, base_url: str | None = None) -> IndexSummary:
+    """Index `sources` into `tmp` with the real pipeline and store."""
+    return index_sources(sources, WhooshPostStore(tmp), base_url=base_url)
+
+
+def needs_shared(path: Path) -> None:
+    """Skip, saying why, when the shared corpora are not beside the checkout."""
+    if not path.exists():
+        pytest.skip(f"{path} is not present (the shared data sits beside the repo)")
+
+
+@pytest.fixture(scope="session")
+def demo_index(tmp_path_factory) -> tuple[Path, IndexSummary]:
+    index_dir = tmp_path_factory.mktemp("demo-index")
+    return index_dir, build_index(index_dir, DEMO_SITE)
+
+
+@pytest.fixture(scope="session")
+def demo_expected() -> dict:
+    return json.loads((DEMO_SOURCE / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def demo_queries() -> list[dict]:
+    return json.loads((DEMO_SOURCE / "queries.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def demo_app(demo_index):
+    app = create_app({"index_dir": str(demo_index[0]), "site_name": "Demo blog"})
+    app.testing = True
+    return app
+
+
+@pytest.fixture()
+def demo_client(demo_app):
+    return demo_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    needs_shared(SEED_SITE)
+    index_dir = tmp_path_factory.mktemp("seed-index")
+    build_index(index_dir, SEED_SITE)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def hostile_index(tmp_path_factory) -> Path:
+    index_dir = tmp_path_factory.mktemp("hostile-index")
+    build_index(index_dir, FIXTURES / "hostile")
+    return index_dir
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LiveServer:
+    """A real waitress server on 127.0.0.1 serving an app, stopped at teardown."""
+
+    def __init__(self, app) -> None:
+        self.port = free_port()
+        self.server = create_server(app, host="127.0.0.1", port=self.port, threads=4)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_app) -> Iterator[LiveServer]:
+    with LiveServer(demo_app) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """Debian's Chromium driven by Playwright; never a downloaded browser."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium (see .ci/run)")
+        pytest.skip("Debian's chromium is not installed: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(chromium_browser):
+    context = chromium_browser.new_context()
+    browser_page = context.new_page()
+    errors: list[str] = []
+    browser_page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    browser_page.on("pageerror", lambda e: errors.append(str(e)))
+    browser_page.console_errors = errors
+    yield browser_page
+    context.close()
+
+
+@pytest.fixture()
+def site_copy(tmp_path) -> Path:
+    """A writable copy of the demo site, for tests that change pages."""
+    target = tmp_path / "site"
+    shutil.copytree(DEMO_SITE, target)
+    return target

@@ -1,0 +1,88 @@
+"""The JSON API and the pages: one envelope, one error shape, bounded parameters."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_api_search_envelope(demo_client):
+    data = demo_client.get("/api/search?q=garden&per_page=3").get_json()
+    assert set(data) >= {"query", "total", "page", "per_page", "pages", "results", "took_ms"}
+    assert data["query"] == "garden" and data["page"] == 1 and data["per_page"] == 3
+    assert 0 < len(data["results"]) <= 3
+    assert data["pages"] == -(-data["total"] // 3)
+    hit = data["results"][0]
+    assert set(hit) >= {"url", "title", "snippet_html", "date", "author", "categories", "score"}
+
+
+def test_pages_do_not_overlap_and_cover_the_total(demo_client):
+    first = demo_client.get("/api/search?q=the+garden+bread+city&per_page=5").get_json()
+    assert first["total"] > 5
+    seen = []
+    for page in range(1, first["pages"] + 1):
+        data = demo_client.get(f"/api/search?q=the+garden+bread+city&per_page=5&page={page}")
+        seen += [hit["url"] for hit in data.get_json()["results"]]
+    assert len(seen) == len(set(seen)) == first["total"]
+
+
+@pytest.mark.parametrize(
+    ("query_string", "code"),
+    [
+        ("", "missing_query"),
+        ("q=", "missing_query"),
+        ("q=bread&page=0", "invalid_page"),
+        ("q=bread&page=abc", "invalid_page"),
+        ("q=bread&page=100000", "invalid_page"),
+        ("q=bread&per_page=0", "invalid_per_page"),
+        ("q=bread&per_page=1000", "invalid_per_page"),
+    ],
+)
+def test_bad_parameters_get_a_400_in_the_error_shape(demo_client, query_string, code):
+    response = demo_client.get(f"/api/search?{query_string}")
+    assert response.status_code == 400
+    body = response.get_json()
+    assert set(body) == {"error"} and body["error"]["code"] == code
+    assert body["error"]["message"]
+
+
+def test_unknown_api_path_is_a_json_404(demo_client):
+    response = demo_client.get("/api/nope")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"unbalanced', "AND", "OR OR", "?", "*", "-", 'title:"x', "🍞🥖", "(((", "a" * 5000],
+)
+def test_odd_queries_never_fail(demo_client, text):
+    response = demo_client.get("/api/search", query_string={"q": text})
+    assert response.status_code == 200
+    assert isinstance(response.get_json()["results"], list)
+
+
+def test_long_query_is_truncated_with_a_notice(demo_client):
+    data = demo_client.get("/api/search", query_string={"q": "bread " * 400}).get_json()
+    assert len(data["query"]) == 500
+    assert data["notices"] and "shortened" in data["notices"][0]
+    assert data["total"] > 0
+
+
+def test_wordpress_s_parameter_works_on_the_page(demo_client):
+    html = demo_client.get("/?s=sourdough").get_data(as_text=True)
+    assert "result" in html and "<mark>" in html
+
+
+def test_health_reports_the_post_count(demo_client, demo_expected):
+    data = demo_client.get("/health").get_json()
+    assert data == {
+        "status": "ok",
+        "version": data["version"],
+        "posts": len(demo_expected["posts"]),
+    }
+
+
+def test_security_headers_are_set(demo_client):
+    response = demo_client.get("/search?q=bread")
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

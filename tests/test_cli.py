@@ -1,0 +1,95 @@
+"""The `postsearch` command as a maintainer runs it: index, extract, search, serve."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+from conftest import DEMO_SITE, FIXTURES, free_port
+
+POSTSEARCH = [sys.executable, "-m", "searchweb.cli"]
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*POSTSEARCH, *args], capture_output=True, text=True, timeout=300, env=env
+    )
+
+
+def test_index_prints_a_summary_with_skip_reasons_and_failures(tmp_path):
+    index = tmp_path / "index"
+    done = run("index", str(FIXTURES / "broken"), str(FIXTURES / "hostile"), "--index", str(index))
+    assert done.returncode == 1, done.stderr  # some pages failed: said, not hidden
+    out = done.stdout
+    assert "indexed       1 posts" in out
+    assert "not found page" in out
+    assert "binary.html: binary content, not HTML" in out
+    assert "empty.html: empty file" in out
+    assert (index / "postsearch.json").exists()
+    manifest = json.loads((index / "postsearch.json").read_text())
+    assert manifest["schema_version"] >= 1 and manifest["doc_count"] == 1
+
+
+def test_index_location_comes_from_the_environment(tmp_path):
+    env = {**os.environ, "POSTSEARCH_INDEX": str(tmp_path / "from-env")}
+    done = run("index", str(FIXTURES / "hostile"), env=env)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "from-env" / "postsearch.json").exists()
+
+
+def test_extract_json_prints_one_line_per_page_in_order(tmp_path):
+    pages = [
+        str(FIXTURES / "hostile" / "2024" / "03" / "05" / "hostile-post" / "index.html"),
+        str(tmp_path / "missing.html"),
+        str(FIXTURES / "broken" / "not-a-post.html"),
+    ]
+    done = run("extract", "--json", *pages)
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(lines) == 3
+    assert lines[0]["is_post"] is True and lines[0]["date"] == "2024-03-05"
+    assert {"url", "title", "date", "author", "categories", "tags", "language", "body"} <= set(
+        lines[0]
+    )
+    assert "error" in lines[1]
+    assert lines[2]["is_post"] is False and lines[2]["skip_reason"] == "not found page"
+
+
+def test_search_command_and_a_missing_index(tmp_path):
+    index = tmp_path / "index"
+    assert run("index", str(FIXTURES / "hostile"), "--index", str(index)).returncode == 0
+    found = run("search", "heirloom tomatoes", "--index", str(index), "--json")
+    assert json.loads(found.stdout)["total"] == 1
+    missing = run("search", "x", "--index", str(tmp_path / "nothing"))
+    assert missing.returncode == 2
+    assert "no index at" in missing.stderr and "postsearch index" in missing.stderr
+
+
+def test_serve_answers_on_the_given_port(tmp_path):
+    index = tmp_path / "index"
+    assert run("index", str(DEMO_SITE), "--index", str(index)).returncode == 0
+    port = free_port()
+    server = subprocess.Popen(
+        [*POSTSEARCH, "serve", "--index", str(index), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert f"http://127.0.0.1:{port}" in server.stdout.readline()
+        body = None
+        for _ in range(50):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
+                    body = json.loads(r.read())
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert body and body["status"] == "ok" and body["posts"] > 40
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stdout.close()
