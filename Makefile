@@ -19,7 +19,7 @@ install: $(STAMP)
 
 ## Index the demo site in data/demo-site and serve it on http://$(HOST):$(PORT)
 demo: demo-index
-	$(BIN)/postsearch serve --index $(DEMO_INDEX) --host $(HOST) --port $(PORT)
+	$(BIN)/postsearch --config data/demo.toml serve --index $(DEMO_INDEX) --host $(HOST) --port $(PORT)
 
 # The demo index is rebuilt from scratch each time, so it always matches data/demo-site.
 demo-index: $(STAMP)

@@ -102,9 +102,10 @@ def undated_page(facts: PageFacts, post: Post) -> str | None:
 
 
 def too_short(facts: PageFacts, post: Post) -> str | None:
-    # A real post may be one photo and a caption; only a page with no post markup at all
-    # and next to no text is refused for being short.
-    if len(post.body.split()) < MIN_BODY_WORDS and not _looks_like_single_post(facts):
+    # A real post may be one photo and a caption, or "Drip."; a page is refused for being
+    # short only when it has neither post markup nor both a title and a date.
+    short = len(post.body.split()) < MIN_BODY_WORDS
+    if short and not (post.title and post.date) and not _looks_like_single_post(facts):
         return f"too little text (under {MIN_BODY_WORDS} words) and no post markup"
     return None
 

@@ -62,12 +62,18 @@ def resolve_address(soup: BeautifulSoup, own_url: str) -> PageAddress:
 
 
 def same_page(own: str, canonical: str) -> bool:
-    """True when both name one page, allowing for a folder above or below the site root."""
-    mine = unquote(urlsplit(own).path).rstrip("/")
-    theirs = unquote(urlsplit(canonical).path).rstrip("/")
-    if not mine or not theirs:
-        return mine == theirs
-    return mine.endswith(theirs) or theirs.endswith(mine)
+    """True when both name one page, allowing for a folder above or below the site root.
+
+    Paths must be equal, or one must end with the other at a segment boundary with at
+    least two segments in common (`/posts/2023/x/` and `/2023/x/`), which a one-word path
+    such as `/story` is too short to prove.
+    """
+    mine = unquote(urlsplit(own).path).strip("/").split("/")
+    theirs = unquote(urlsplit(canonical).path).strip("/").split("/")
+    if mine == theirs:
+        return True
+    shorter, longer = sorted((mine, theirs), key=len)
+    return len(shorter) >= 2 and longer[-len(shorter) :] == shorter
 
 
 def same_site(soup: BeautifulSoup, own: str, canonical: str) -> bool:
