@@ -41,8 +41,12 @@ def canonical_link(soup: BeautifulSoup, base: str) -> str | None:
     for link in soup.find_all("link", href=True):
         rel = [r.lower() for r in link.get("rel") or []]
         href = link["href"].strip()
-        if "canonical" in rel and href and not href.startswith(("javascript:", "data:")):
-            return normalize_url(urljoin(base, href))
+        if "canonical" not in rel or not href:
+            continue
+        resolved = urljoin(base, href)
+        # Only web addresses: a "javascript:" or "data:" canonical must never become a link.
+        if urlsplit(resolved).scheme in ("http", "https", ""):
+            return normalize_url(resolved)
     return None
 
 

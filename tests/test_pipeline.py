@@ -70,6 +70,9 @@ def _page(canonical: str, links: int = 0) -> BeautifulSoup:
         ("https://medium.example/story", "/blog/2021/story/", 5, "/blog/2021/story/", False),
         # every page canonical to the home page: a misconfiguration, ignored
         ("https://site.example/", "/2023/x/", 5, "/2023/x/", False),
+        # not a web address: never becomes the result's link
+        (" JavaScript:alert(1)", "/2023/x/", 0, "/2023/x/", False),
+        ("data:text/html,<b>x</b>", "/2023/x/", 0, "/2023/x/", False),
     ],
 )
 def test_canonical_links_name_the_page_or_mark_a_copy(canonical, own, links, url, copy):
