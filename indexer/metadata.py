@@ -7,9 +7,8 @@ function that returns a valid value wins. Runs before `indexer.content` prunes t
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,11 +16,11 @@ from bs4 import BeautifulSoup, Tag
 
 from indexer.analysis import normalize_language
 from indexer.dates import date_from_url, parse_iso_date, parse_visible_date
+from indexer.jsonld import json_ld_articles, ld_list, ld_name
 from indexer.parse import Vocabulary, visible_text
 
 MAX_TITLE_CHARS = 400
 MAX_NAME_CHARS = 100
-ARTICLE_TYPES = frozenset({"Article", "BlogPosting", "NewsArticle", "Report", "TechArticle"})
 
 POST_SCOPE_SELECTORS = ("[data-pagefind-body]", "article.post", ".hentry", ".h-entry", "article")
 _BY_PREFIX = re.compile(r"^\s*(?:posted\s+)?(?:by|written by|author:?|von|por|par)\s+", re.I)
@@ -50,7 +49,7 @@ class PageFacts:
             value = tag.get("content")
             if isinstance(key, str) and isinstance(value, str) and value.strip():
                 facts.meta.setdefault(key.strip().lower(), value.strip())
-        facts.json_ld = list(_json_ld_articles(soup))
+        facts.json_ld = list(json_ld_articles(soup))
         return facts
 
     def ld(self, key: str) -> object:
@@ -80,50 +79,6 @@ class PageFacts:
                     self._scope = found[0]
                     break
         return self._scope
-
-
-# --- JSON-LD -------------------------------------------------------------------------
-
-
-def _json_ld_articles(soup: BeautifulSoup) -> Iterator[dict]:
-    for script in soup.find_all("script", type="application/ld+json"):
-        try:
-            data = json.loads(script.string or "")
-        except (json.JSONDecodeError, TypeError):
-            continue
-        yield from (item for item in _walk_ld(data) if _is_article(item))
-
-
-def _walk_ld(data: object) -> Iterator[dict]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _walk_ld(item)
-    elif isinstance(data, dict):
-        yield data
-        if "@graph" in data:
-            yield from _walk_ld(data["@graph"])
-
-
-def _is_article(item: dict) -> bool:
-    kind = item.get("@type")
-    kinds = kind if isinstance(kind, list) else [kind]
-    return any(k in ARTICLE_TYPES for k in kinds if isinstance(k, str))
-
-
-def _ld_name(value: object) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("name")
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def _ld_list(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    if isinstance(value, list):
-        return [v.strip() for v in value if isinstance(v, str) and v.strip()]
-    return []
 
 
 # --- title ---------------------------------------------------------------------------
@@ -193,7 +148,7 @@ def nearby_lines(facts: PageFacts, limit: int = 4) -> list[str]:
 
 
 def title_from_meta(facts: PageFacts) -> str | None:
-    return facts.meta.get("og:title") or _ld_name(facts.ld("headline"))
+    return facts.meta.get("og:title") or ld_name(facts.ld("headline"))
 
 
 def title_from_title_tag(facts: PageFacts) -> str | None:
@@ -233,11 +188,15 @@ def date_from_time_element(facts: PageFacts) -> date | None:
 
 
 def date_from_meta(facts: PageFacts) -> date | None:
-    candidates = [str(facts.ld("datePublished") or "")]
+    """JSON-LD datePublished, then <meta> dates: machine-written, else written for people."""
+    published = facts.ld("datePublished")
+    if isinstance(published, list):
+        published = published[0] if published else None
+    candidates = [published if isinstance(published, str) else ""]
     for key in ("article:published_time", "datepublished", "date", "pubdate", "dc.date"):
         candidates.append(facts.meta.get(key, ""))
-    for value in candidates:
-        found = parse_iso_date(value) if value else None
+    for value in filter(None, candidates):
+        found = parse_iso_date(value) or parse_visible_date(value[:100])
         if found:
             return found
     return None
@@ -295,7 +254,7 @@ def author_near_title(facts: PageFacts) -> str | None:
 
 
 def author_from_meta(facts: PageFacts) -> str | None:
-    name = _ld_name(facts.ld("author")) or facts.meta.get("author")
+    name = ld_name(facts.ld("author")) or facts.meta.get("author")
     article_author = facts.meta.get("article:author", "")
     if not name and article_author and "://" not in article_author:
         name = article_author
@@ -329,7 +288,7 @@ def categories_from_links(facts: PageFacts) -> list[str]:
 
 def categories_from_meta(facts: PageFacts) -> list[str]:
     section = facts.meta.get("article:section")
-    return [section] if section else _ld_list(facts.ld("articleSection"))
+    return [section] if section else ld_list(facts.ld("articleSection"))
 
 
 def tags_from_links(facts: PageFacts) -> list[str]:
@@ -345,7 +304,7 @@ def tags_from_meta(facts: PageFacts) -> list[str]:
         for tag in facts.soup.find_all("meta", property="article:tag")
         if tag.get("content")
     ]
-    return _unique(tags) or _ld_list(facts.ld("keywords"))
+    return _unique(tags) or ld_list(facts.ld("keywords"))
 
 
 def _link_texts(facts: PageFacts, selectors: tuple[str, ...]) -> list[str]:
