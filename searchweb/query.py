@@ -35,10 +35,6 @@ class VisitorQuery:
     phrases: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.words or self.phrases)
-
 
 def parse_visitor_query(text: str) -> VisitorQuery:
     """Split `text` into words, "phrases" and -excluded words; everything else is literal."""

@@ -75,6 +75,8 @@ class SearchResults:
 
 @dataclass(frozen=True)
 class SnippetSettings:
+    """How much of each hit's body the snippet shows (from the deployment's Settings)."""
+
     fragments: int = 2
     context_chars: int = 90
 
@@ -111,7 +113,9 @@ def search(
     )
 
 
-def _to_hit(hit: WhooshHit, parsed: VisitorQuery, searcher: Searcher, settings) -> Hit:
+def _to_hit(
+    hit: WhooshHit, parsed: VisitorQuery, searcher: Searcher, settings: SnippetSettings
+) -> Hit:
     stored = hit.fields()
     display = stored.get("display") or {}
     language = stored.get("language") or "en"
