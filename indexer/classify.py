@@ -55,17 +55,16 @@ def not_found_page(facts: PageFacts, post: Post) -> str | None:
     title = facts.soup.title.get_text(" ", strip=True) if facts.soup.title else ""
     heading = facts.soup.find("h1")
     heading_text = heading.get_text(" ", strip=True) if heading else ""
-    if (_NOT_FOUND.search(title) or _NOT_FOUND.search(heading_text)) and len(
-        post.body.split()
-    ) < 150:
+    says_not_found = _NOT_FOUND.search(title) or _NOT_FOUND.search(heading_text)
+    if says_not_found and len(post.body.split()) < 150:
         return "not found page"
     return None
 
 
 def body_class_kind(facts: PageFacts, post: Post) -> str | None:
-    classes = _body_classes(facts.soup)
-    if classes & _POST_BODY_CLASSES or any(c.startswith("postid-") for c in classes):
+    if _theme_says_single_post(facts):
         return None
+    classes = _body_classes(facts.soup)
     for css_class, reason in _BODY_CLASS_REASONS:
         if css_class in classes:
             return reason
@@ -73,8 +72,8 @@ def body_class_kind(facts: PageFacts, post: Post) -> str | None:
 
 
 def archive_url(facts: PageFacts, post: Post) -> str | None:
-    if _body_classes(facts.soup) & _POST_BODY_CLASSES:
-        return None  # the theme says "single post": trust it over the URL's shape
+    if _theme_says_single_post(facts):
+        return None  # trust the theme over the URL's shape
     path = urlsplit(facts.url).path
     if path in ("", "/", "/index.html"):
         return "home page"
@@ -111,9 +110,15 @@ def too_short(facts: PageFacts, post: Post) -> str | None:
 
 
 def _looks_like_single_post(facts: PageFacts) -> bool:
+    """Any post markup: article structured data, og:type article, or the theme's classes."""
     if facts.json_ld or facts.meta.get("og:type") == "article":
         return True
-    return bool(_body_classes(facts.soup) & _POST_BODY_CLASSES)
+    return _theme_says_single_post(facts)
+
+
+def _theme_says_single_post(facts: PageFacts) -> bool:
+    classes = _body_classes(facts.soup)
+    return bool(classes & _POST_BODY_CLASSES) or any(c.startswith("postid-") for c in classes)
 
 
 def _body_classes(soup: BeautifulSoup) -> set[str]:

@@ -28,32 +28,25 @@ def find_content_root(soup: BeautifulSoup, vocabulary: Vocabulary) -> Tag:
     """The element holding the post's own content (see CONTENT_SELECTORS for the order)."""
     wrappers = CONTENT_SELECTORS[CONTENT_SELECTORS.index(FIRST_WRAPPER_SELECTOR) :]
     for selector in CONTENT_SELECTORS:
-        candidates = [
-            tag
-            for tag in vocabulary.select(soup, selector)
-            if len(visible_text(tag)) >= MIN_CONTAINER_CHARS
-        ]
-        if candidates:
-            best = max(candidates, key=lambda tag: len(visible_text(tag)))
+        sized = [(len(visible_text(tag)), tag) for tag in vocabulary.select(soup, selector)]
+        sized = [(size, tag) for size, tag in sized if size >= MIN_CONTAINER_CHARS]
+        if sized:
+            best = max(sized, key=lambda pair: pair[0])[1]
             return descend_to_post(best) if selector in wrappers else best
     return descend_to_post(densest_block(soup))
 
 
 def descend_to_post(container: Tag) -> Tag:
     """The innermost block of `container` that still holds nearly all its paragraphs."""
-    current = container
-    while True:
-        total = _paragraph_length(current)
-        if not total:
-            return current
-        child = max(
-            current.find_all(("div", "section", "article", "main"), recursive=False),
-            key=_paragraph_length,
-            default=None,
-        )
-        if child is None or _paragraph_length(child) < DESCEND_SHARE * total:
-            return current
-        current = child
+    current, total = container, _paragraph_length(container)
+    while total:
+        blocks = current.find_all(("div", "section", "article", "main"), recursive=False)
+        sized = ((_paragraph_length(block), block) for block in blocks)
+        size, child = max(sized, key=lambda pair: pair[0], default=(0, None))
+        if child is None or size < DESCEND_SHARE * total:
+            break
+        current, total = child, size
+    return current
 
 
 def _paragraph_length(tag: Tag) -> int:

@@ -1,8 +1,10 @@
 """Read a post's metadata: title, date, author, categories, tags, language, description.
 
-Each field is an ordered cascade of small functions, most trustworthy first: the page's
-visible post markup (what the reader sees), JSON-LD, <meta> tags, then the URL. The first
-function that returns a valid value wins. Runs before `indexer.content` prunes the tree.
+Each field is an ordered cascade of small functions, most trustworthy first, and the first
+that returns a valid value wins. For the title, author and taxonomy that is the page's
+visible post markup (what the reader sees), then JSON-LD and <meta>; for the date it is
+the machine-written dates (JSON-LD, <meta>, <time datetime>), then the visible byline,
+then the URL. Runs before `indexer.content` prunes the tree.
 """
 
 from __future__ import annotations
@@ -67,13 +69,7 @@ class PageFacts:
         """The element that holds this post and its own meta (not the sidebar's lists)."""
         if self._scope is None:
             self._scope = self.soup
-            for selector in (
-                "[data-pagefind-body]",
-                "article.post",
-                ".hentry",
-                ".h-entry",
-                "article",
-            ):
+            for selector in POST_SCOPE_SELECTORS:
                 found = self.select(selector)
                 if len(found) == 1:
                     self._scope = found[0]

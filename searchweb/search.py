@@ -8,7 +8,9 @@ page, `/api/search` and `postsearch search` cannot drift apart.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import cache, partial
 from math import ceil
 
 from whoosh import query as q
@@ -17,7 +19,6 @@ from whoosh.searching import Searcher
 
 from indexer.schema import body_field, title_field
 from searchweb.query import (
-    VisitorQuery,
     build_query,
     highlight_terms,
     parse_visitor_query,
@@ -100,7 +101,8 @@ def search(
         total = page.total
         if request.page <= max(1, page.pagecount):
             settings = snippets or SnippetSettings()
-            hits = [_to_hit(hit, parsed, searcher, settings) for hit in page]
+            terms = cache(partial(highlight_terms, parsed, searcher.schema))
+            hits = [_to_hit(hit, terms, searcher, settings) for hit in page]
     took_ms = (time.perf_counter() - started) * 1000
     return SearchResults(
         query=request.query,
@@ -114,8 +116,12 @@ def search(
 
 
 def _to_hit(
-    hit: WhooshHit, parsed: VisitorQuery, searcher: Searcher, settings: SnippetSettings
+    hit: WhooshHit,
+    terms: Callable[[str], frozenset[str]],
+    searcher: Searcher,
+    settings: SnippetSettings,
 ) -> Hit:
+    """A stored document as a result; `terms(field)` gives the query's terms in a field."""
     stored = hit.fields()
     display = stored.get("display") or {}
     language = stored.get("language") or "en"
@@ -126,12 +132,10 @@ def _to_hit(
     return Hit(
         url=stored["url"],
         title=title,
-        title_html=title_html(
-            title, highlight_terms(parsed, schema, title_name), schema[title_name].analyzer
-        ),
+        title_html=title_html(title, terms(title_name), schema[title_name].analyzer),
         snippet_html=snippet_html(
             stored.get("content") or "",
-            highlight_terms(parsed, schema, body_name),
+            terms(body_name),
             schema[body_name].analyzer,
             fragments=settings.fragments,
             context_chars=settings.context_chars,
