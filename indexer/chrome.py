@@ -29,6 +29,76 @@ CONTENT_SELECTORS: tuple[str, ...] = (
     ".content",
 )
 
+# Words in a class or id (split at "-" and "_") that name chrome wherever they appear
+# ("^word": only as the first word),
+# for themes whose exact class names no list can foresee ("content-replies",
+# "post-share-bar", "yarpp-related-widget"). A match holding most of the body is kept.
+CHROME_NAME_WORDS: dict[str, frozenset[str]] = {
+    "comments": frozenset(
+        "comments commentlist comment-list replies respond disqus trackbacks pingbacks".split()
+    ),
+    "sharing": frozenset("share sharing sharedaddy addtoany a2a social socials".split()),
+    "related posts": frozenset("related yarpp recommended".split()),
+    "author box": frozenset("authorbox author-bio".split()),
+    "navigation": frozenset("breadcrumb breadcrumbs pagination pager navigation".split()),
+    "subscription and ads": frozenset(
+        "newsletter subscribe subscription signup advert advertisement ads promo sponsor "
+        "sponsored affiliate disclosure disclaimer copyright".split()
+    ),
+    # Page builders wrap the post itself in "elementor-widget": only a leading word counts.
+    "sidebars and widgets": frozenset("^sidebar ^widget ^widgets".split()),
+    "captions": frozenset("caption captions credit credits".split()),
+    "notices": frozenset("cookie cookies consent gdpr paywall".split()),
+}
+
+# Headings that open a chrome section: the block they head is removed, or, when they head
+# nothing smaller than the body, everything after them (which must be shorter than the
+# text before). Lower-case, whitespace collapsed, trailing ":" dropped.
+CHROME_HEADINGS: dict[str, str] = {
+    "comments": (
+        r"(\d+ |no |one |two |\w+ )?(comments?|responses?|replies|reactions|trackbacks?|pingbacks?)"
+        r"( \(\d+\))?( so far)?|your (replies|comments)|(leave|post|add|write|submit) an? "
+        r"(reply|comment|response)|(\w+ )?(thoughts?|responses?|comments?|replies) (on|to) .*"
+        r"|join the discussion|comments are closed\.?|what do you think\??"
+    ),
+    "related posts": (
+        r"related( posts| articles| stories| reading| content)?|(you )?(may|might) also "
+        r"(like|enjoy)|more (posts|stories|articles) from .*|recommended( for you)?"
+        r"|read (more|next)"
+        r"|more from .*|(most )?popular( posts| articles| stories| videos| now)?|recent posts"
+        r"|most (read|viewed|shared|popular .*)|top (stories|videos?|news)|trending( now)?"
+        r"|(more|latest|related) (news|headlines|videos)( from .*)?|editor'?s'? picks"
+        r"|don'?t miss|in pictures|read (also|this next)|see also|also read|keep reading"
+    ),
+    "sharing": r"share( this)?( post| article| story| page)?|like this|spread the word",
+    "author box": r"about the author|about (\w+ ){0,2}author",
+    # The same sections in the other languages the stemmers cover most often.
+    "comments, other languages": (
+        r"(\d+ )?(kommentare?|commentaires?|comentarios?|commenti|reacties|kommentarer)"
+        r"( \(\d+\))?|(deja|dejar|escribe) un comentario|laisser un commentaire"
+        r"|lascia un commento|schreibe einen kommentar|deixe um comentário"
+    ),
+    "related posts, other languages": (
+        r"mehr zum thema|das könnte sie auch interessieren|ähnliche (artikel|beiträge)"
+        r"|weitere (artikel|beiträge|nachrichten)|verwandte (artikel|beiträge)"
+        r"|sur le même sujet|à lire aussi|(articles|publications) similaires|lire aussi"
+        r"|(artículos|entradas|publicaciones) relacionad[ao]s|(también )?te puede interesar"
+        r"|(você|voce) (pode|também pode) gostar.*|leia também|veja também|artigos relacionados"
+        r"|articoli correlati|potrebbe interessarti|gerelateerde (artikelen|berichten)"
+    ),
+}
+
+# Whole short lines that are chrome wherever they stand (last lines of comment forms,
+# "back to top" links), lower-case, whitespace collapsed.
+CHROME_LINES = (
+    r"(return|back|go|jump) to (the )?top|comments are closed\.?|skip to (comment|content).*"
+    r"|(leave|post) a (reply|comment)|you must be logged in to post a comment\.?"
+    r"|comments (are )?(closed|disabled)\.?|\d+ comments?|no comments( yet)?\.?"
+)
+
+# Elements that are never the post's container, nor hold it.
+CHROME_TAGS = frozenset(("footer", "aside", "nav", "header", "form"))
+
 # Never text, wherever they are.
 INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "object", "canvas")
 
@@ -109,6 +179,9 @@ CHROME_SELECTORS: dict[str, tuple[str, ...]] = {
         ".advertisement",
         ".adsbygoogle",
     ),
+    # Captions and photo credits describe a picture, not the post (the article benchmark's
+    # gold leaves them out; a search for the post's words should not hit them).
+    "captions": ("figcaption", ".wp-caption-text", ".caption", ".image-caption", ".credit"),
     "tables of contents": ("#toc_container", ".ez-toc-container", ".table-of-contents"),
     "page chrome": ("#colophon", ".site-footer", ".site-header", "#masthead"),
 }

@@ -3,18 +3,30 @@
 The only module that knows the order of the extraction stages: parse once, read metadata
 from the whole page, then cut out and clean the body, then classify. `postsearch extract`
 prints exactly what this returns, so a maintainer sees what the index will see.
+
+Two optional inputs refine a page's reading: the site's learnt template (blocks that
+recur on its posts are chrome; see `indexer.template`) and a maintainer's overrides (CSS
+selectors; see `indexer.overrides`). Without them a page is read on its own, as
+`postsearch extract` and the article benchmark do.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from indexer import content, metadata
+from indexer import overrides as by_selector
 from indexer.classify import not_a_post_reason
 from indexer.errors import PageError
+from indexer.language import choose_language
+from indexer.overrides import NO_OVERRIDES, ExtractionOverrides
 from indexer.parse import parse_page
 from indexer.records import Post, RawPage, Skip
+from indexer.template import SiteTemplate
 from indexer.urls import resolve_address
+
+PAGEFIND_UNMARKED = "no data-pagefind-body on a site whose posts carry it"
 
 
 @dataclass(frozen=True)
@@ -29,37 +41,81 @@ class Extraction:
         return self.skip_reason is None
 
 
-def extract(page: RawPage) -> Extraction:
+@dataclass(frozen=True)
+class Fields:
+    """The metadata fields of one page, before the body is cut out."""
+
+    title: str
+    date: date | None
+    author: str | None
+    categories: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+def read_fields(facts: metadata.PageFacts, overrides: ExtractionOverrides) -> Fields:
+    """Each field from the maintainer's selector when it finds something, else the cascade."""
+    soup = facts.soup
+    title = by_selector.text_of(soup, overrides.title_selector) or metadata.read_title(facts) or ""
+    published = by_selector.date_of(soup, overrides.date_selector) or metadata.first_of(
+        metadata.DATE_CASCADE, facts
+    )
+    author = by_selector.text_of(soup, overrides.author_selector)
+    author = metadata.clean_name(author) if author else None
+    author = author or metadata.first_of(metadata.AUTHOR_CASCADE, facts)
+    categories = by_selector.texts_of(soup, overrides.category_selector) or (
+        metadata.first_of(metadata.CATEGORY_CASCADE, facts) or []
+    )
+    tags = by_selector.texts_of(soup, overrides.tag_selector) or (
+        metadata.first_of(metadata.TAG_CASCADE, facts) or []
+    )
+    tags = [tag for tag in tags if tag not in categories]
+    return Fields(
+        title[: metadata.MAX_TITLE_CHARS], published, author, tuple(categories), tuple(tags)
+    )
+
+
+def extract(
+    page: RawPage,
+    template: SiteTemplate | None = None,
+    overrides: ExtractionOverrides | None = None,
+) -> Extraction:
     """Read a page fully; raises PageError if it is not readable HTML."""
+    overrides = overrides or NO_OVERRIDES
     soup = parse_page(page)
     address = resolve_address(soup, page.url)
     facts = metadata.PageFacts.read(soup, address.url)
-    title = metadata.read_title(facts) or ""
-    published = metadata.first_of(metadata.DATE_CASCADE, facts)
-    author = metadata.first_of(metadata.AUTHOR_CASCADE, facts)
-    categories = metadata.first_of(metadata.CATEGORY_CASCADE, facts) or []
-    tags = [t for t in metadata.first_of(metadata.TAG_CASCADE, facts) or [] if t not in categories]
-    language = metadata.language_of(facts)
+    fields = read_fields(facts, overrides)
+    declared = metadata.declared_language(facts)
     description = metadata.description_of(facts)
-    body = content.extract_body(soup, facts.vocabulary, facts.title_element)
+    unmarked = template is not None and template.uses_pagefind_body and not _pagefind_marked(facts)
+    body = content.extract_body(soup, facts.vocabulary, facts.title_element, template, overrides)
     post = Post(
         url=address.url,
-        title=title,
+        title=fields.title,
         body=body,
         summary=content.make_summary(body, description),
-        date=published,
-        author=author,
-        categories=tuple(categories),
-        tags=tuple(tags),
-        language=language,
+        date=fields.date,
+        author=fields.author,
+        categories=fields.categories,
+        tags=fields.tags,
+        language=choose_language(declared, body),
     )
     reason = f"copy of {address.copy_of}" if address.copy_of else None
+    reason = reason or (PAGEFIND_UNMARKED if unmarked else None)
     return Extraction(post=post, skip_reason=reason or not_a_post_reason(facts, post))
 
 
-def extract_post(page: RawPage) -> Post | Skip:
+def _pagefind_marked(facts: metadata.PageFacts) -> bool:
+    return facts.soup.find(attrs={"data-pagefind-body": True}) is not None
+
+
+def extract_post(
+    page: RawPage,
+    template: SiteTemplate | None = None,
+    overrides: ExtractionOverrides | None = None,
+) -> Post | Skip:
     """The indexer's view: a Post to store, or a Skip with the reason."""
-    result = extract(page)
+    result = extract(page, template=template, overrides=overrides)  # None: automatic
     if result.skip_reason:
         return Skip(location=page.location, url=result.post.url, reason=result.skip_reason)
     if not result.post.title:

@@ -322,11 +322,22 @@ def _unique(values: list[str]) -> list[str]:
 # --- language and description --------------------------------------------------------
 
 
-def language_of(facts: PageFacts) -> str:
+def declared_language(facts: PageFacts) -> str | None:
+    """The language the page says it is in (`<html lang>`, og:locale, Content-Language)."""
     html = facts.soup.find("html")
     tag = html.get("lang") if isinstance(html, Tag) else None
     tag = tag or facts.meta.get("og:locale") or facts.meta.get("content-language")
-    return normalize_language(tag if isinstance(tag, str) else None)
+    if not tag:
+        equiv = facts.soup.find(
+            "meta", attrs={"http-equiv": re.compile("^content-language$", re.I)}
+        )
+        tag = equiv.get("content") if isinstance(equiv, Tag) else None
+    return tag.strip() if isinstance(tag, str) and tag.strip() else None
+
+
+def language_of(facts: PageFacts) -> str:
+    """The declared language as a supported code (the body's detection is in extract)."""
+    return normalize_language(declared_language(facts))
 
 
 def description_of(facts: PageFacts) -> str | None:
