@@ -1,25 +1,84 @@
-"""Run an indexing job: sources → extract → store, with a progress bar and a summary.
+"""Run an indexing job: sources → (learn the theme) → extract → store, incrementally.
 
-Every page ends up in exactly one of three lists of the IndexSummary: indexed, skipped
-(not a post, with the reason) or failed (with the page and the reason). A failing page
-never stops the run; a failing run (an exception from the store) cancels the batch so the
-served index stays as it was.
+The one module that knows the order of the stages. A source (a folder, a single page, a
+live site, a WordPress export) becomes a stream of events, the crawler's types: a page's
+bytes, "unchanged", "gone", "skipped", "failed". Unchanged pages (same hash, a 304, an
+unmoved sitemap `lastmod`) cost no extraction; changed pages are extracted in a process
+pool (parse once, bs4 on lxml, both cores) and written by the one writer; gone pages are
+deleted, unless that would remove more than a tenth of the index in one run.
+
+Every page ends up in exactly one list or count of the RunSummary. A failing page never
+stops the run; an exception from the store cancels the batch so the served index stays as
+it was, and the per-page state (indexer.state) is only saved after the index committed.
 """
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from tqdm import tqdm
 
-from indexer.errors import PageError
+from indexer.crawl import (
+    Crawler,
+    CrawlEvent,
+    CrawlOptions,
+    PageFailed,
+    PageFetched,
+    PageGone,
+    PageSkipped,
+    PageUnchanged,
+    crawl_key,
+)
+from indexer.errors import PageError, SourceError
 from indexer.extract import extract_post
 from indexer.records import Failure, IndexSummary, Post, RawPage, Skip
-from indexer.sources import count_pages, iter_pages
+from indexer.sources import html_files, page_url, single_page_url
+from indexer.state import CrawlState, content_hash, save_states
 from indexer.store import PostStore
+from indexer.wxr import is_wxr, wxr_events
+
+MASS_DELETE_SHARE = 0.10
+TEMPLATE_SAMPLE = 60
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    """How a run behaves; the CLI fills it from arguments and the site's TOML config."""
+
+    base_url: str | None = None
+    progress: bool = False
+    allow_mass_delete: bool = False
+    workers: int = 0  # 0: one per CPU
+    overrides: dict[str, Any] | None = None  # the config's *_selector settings
+    crawl: CrawlOptions | None = None  # limits for URL sources (start_url is replaced)
+
+
+@dataclass
+class RunSummary(IndexSummary):
+    """IndexSummary plus what an incremental run did without extracting."""
+
+    unchanged: int = 0
+    deleted: list[str] = field(default_factory=list)
+    refused_deletes: list[str] = field(default_factory=list)
+    mass_delete_message: str | None = None
+
+
+@dataclass(frozen=True)
+class PostReady:
+    """An event for sources that hand over posts already read (a WordPress export)."""
+
+    key: str
+    post: Post | Skip
+    fingerprint: str
 
 
 def index_sources(
@@ -27,54 +86,496 @@ def index_sources(
     store: PostStore,
     base_url: str | None = None,
     progress: bool = False,
-) -> IndexSummary:
-    """Index every page of `sources` into `store` in one batch."""
-    sources = list(sources)
-    summary = IndexSummary()
-    pages = _all_pages(sources, base_url)
-    if progress:
-        total = sum(count_pages(source) for source in sources)
-        pages = tqdm(pages, total=total, unit="page", desc="indexing", file=sys.stderr)
+    options: IndexOptions | None = None,
+) -> RunSummary:
+    """Index every source into `store` in one batch (one commit), incrementally unless
+    the store rebuilds (`WhooshPostStore(rebuild=True)`, i.e. `--full`)."""
+    options = options or IndexOptions(base_url=base_url, progress=progress)
+    sources = [_check_source(source) for source in sources]
+    index_dir = getattr(store, "index_dir", None)
+    full = bool(getattr(store, "rebuild", False))
+    run = _Run(store, options, index_dir, full)
     with store:
-        for item in pages:
-            outcome = item if isinstance(item, Failure) else _extract(item)
-            _record(outcome, store, summary)
-    return summary
+        for source in sources:
+            run.index_source(source)
+        run.apply_deletions()
+    run.after_commit()
+    return run.summary
 
 
-def _all_pages(sources: list[str | Path], base_url: str | None) -> Iterator[RawPage | Failure]:
-    for source in sources:
-        yield from iter_pages(source, base_url)
+def _check_source(source: str | Path) -> str | Path:
+    text = str(source)
+    if text.startswith(("http://", "https://")):
+        return text
+    if not Path(source).exists():
+        raise SourceError(f"{source}: no such file or folder")
+    return Path(source)
 
 
-def _extract(page: RawPage) -> Post | Skip | Failure:
+class _Run:
+    """The state of one indexing run across its sources."""
+
+    def __init__(self, store: PostStore, options: IndexOptions, index_dir, full: bool) -> None:
+        self.store = store
+        self.options = options
+        self.index_dir = Path(index_dir) if index_dir else None
+        self.full = full
+        self.summary = RunSummary()
+        self.states: list[CrawlState] = []
+        self.template = None if full else templates.load(self.index_dir)
+        self.overrides = templates.overrides(options.overrides)
+        self.template_learned = False
+        self._gone: dict[str, tuple[CrawlState, str]] = {}  # doc url → (state, page key)
+        self._indexed: set[str] = set()
+        self._bar: tqdm | None = None
+
+    # -- one source ---------------------------------------------------------------
+
+    def index_source(self, source: str | Path) -> None:
+        if isinstance(source, Path) and source.is_dir() and self._needs_template():
+            self._learn_from_folder(source)
+        state = self._state_for(_source_id(source))
+        events = self._events(source, state)
+        if self.options.progress:
+            self._bar = tqdm(unit="page", desc=str(source)[:40], file=sys.stderr)
+        try:
+            self._consume(events, state)
+        finally:
+            if self._bar is not None:
+                self._bar.close()
+                self._bar = None
+
+    def _learn_from_folder(self, folder: Path) -> None:
+        """Learn the theme from pages taken evenly across the folder (old and new posts)."""
+        sample = []
+        for file in _spread(html_files(folder), TEMPLATE_SAMPLE):
+            try:
+                sample.append(RawPage(str(file), file.as_uri(), file.read_bytes()))
+            except OSError:
+                continue
+        self.template = templates.learn(sample)
+        self.template_learned = True
+
+    def _state_for(self, source_id: str) -> CrawlState | None:
+        if self.index_dir is None:
+            return None
+        generation = getattr(self.store, "generation_before", None)
+        state = CrawlState(self.index_dir, source_id, generation)
+        if self.full:
+            state.forget_all()
+        self.states.append(state)
+        return state
+
+    def _events(self, source: str | Path, state: CrawlState | None) -> Iterator[Any]:
+        if isinstance(source, str):
+            crawl = self.options.crawl or CrawlOptions(start_url=source)
+            self.crawler = Crawler(_with_start(crawl, source), state)
+            return self.crawler.events()
+        if source.is_dir():
+            return _folder_events(source, self.options.base_url, state)
+        if source.suffix.lower() == ".xml" and is_wxr(source):
+            return wxr_events(source, state)
+        url = single_page_url(source, self.options.base_url)
+        return _file_events([(source, url)], state, known=set())
+
+    def _consume(self, events: Iterator[Any], state: CrawlState | None) -> None:
+        buffered: list[PageFetched] = []
+        with _Extractor(self.options.workers) as extractor:
+            for event in events:
+                self._tick(event)
+                if isinstance(event, PageFetched) and self._unchanged(event, state):
+                    continue
+                if isinstance(event, PageFetched) and self._needs_template():
+                    buffered.append(event)
+                    if len(buffered) >= TEMPLATE_SAMPLE:
+                        self._learn_and_flush(buffered, extractor, state)
+                    continue
+                self._handle(event, extractor, state)
+            self._learn_and_flush(buffered, extractor, state)
+            for event, outcome in extractor.drain():
+                self._record(event, outcome, state)
+
+    def _tick(self, event: Any) -> None:
+        if self._bar is None:
+            return
+        self._bar.update(1)
+        counters = getattr(getattr(self, "crawler", None), "counters", None)
+        if counters is not None:
+            self._bar.set_postfix(
+                fetched=counters.fetched,
+                queued=counters.queued,
+                skipped=counters.skipped,
+                failed=counters.failed,
+                refresh=False,
+            )
+
+    def _needs_template(self) -> bool:
+        return self.template is None and not self.template_learned and templates.available()
+
+    def _learn_and_flush(self, buffered: list[PageFetched], extractor, state) -> None:
+        if self._needs_template() and buffered:
+            self.template = templates.learn([e.page for e in _spread(buffered, TEMPLATE_SAMPLE)])
+        self.template_learned = True
+        for event in buffered:
+            self._handle(event, extractor, state)
+        buffered.clear()
+
+    def _unchanged(self, event: PageFetched, state: CrawlState | None) -> bool:
+        """Same bytes as last time: note the new validators, skip the extraction."""
+        known = state.get(event.key) if state else None
+        if known is None or known.content_hash != content_hash(event.page.content):
+            return False
+        state.seen(
+            event.key,
+            etag=event.etag,
+            last_modified=event.last_modified,
+            lastmod=event.lastmod,
+            in_sitemap=event.in_sitemap,
+        )
+        self.summary.unchanged += 1
+        return True
+
+    def _handle(self, event: Any, extractor: _Extractor, state: CrawlState | None) -> None:
+        if isinstance(event, PageFetched):
+            for done, outcome in extractor.submit(event, self.template, self.overrides):
+                self._record(done, outcome, state)
+        elif isinstance(event, PostReady):
+            known = state.get(event.key) if state else None
+            if known and known.content_hash == event.fingerprint:
+                state.seen(event.key)
+                self.summary.unchanged += 1
+            else:
+                self._record(event, event.post, state)
+        elif isinstance(event, PageUnchanged):
+            self.summary.unchanged += 1
+            if state and state.get(event.key):
+                state.seen(event.key, lastmod=event.lastmod, in_sitemap=event.in_sitemap)
+        elif isinstance(event, PageGone):
+            self._gone_page(event.key, state)
+        elif isinstance(event, PageSkipped):
+            self.summary.skipped.append(Skip(event.key, event.key, event.reason))
+        elif isinstance(event, PageFailed):
+            self.summary.failed.append(Failure(event.key, event.reason))
+
+    def _gone_page(self, key: str, state: CrawlState | None) -> None:
+        known = state.get(key) if state else None
+        if known and known.doc_url:
+            self._gone[known.doc_url] = (state, key)
+        elif state and known:
+            state.forget(key)
+
+    def _record(self, event: Any, outcome: Post | Skip | Failure, state) -> None:
+        if isinstance(outcome, Failure):
+            self.summary.failed.append(outcome)
+            return
+        known = state.get(event.key) if state else None
+        doc_url = outcome.url if isinstance(outcome, Post) else None
+        if isinstance(outcome, Post):
+            if outcome.url not in self._indexed:
+                self.store.replace(outcome)
+                self._indexed.add(outcome.url)
+                self.summary.indexed.append(outcome.url)
+            else:
+                self.summary.skipped.append(Skip(event.key, outcome.url, "same canonical URL"))
+        else:
+            self.summary.skipped.append(outcome)
+        if known and known.doc_url and known.doc_url != doc_url:
+            self._gone.setdefault(known.doc_url, (None, event.key))
+        if state is not None:
+            state.seen(event.key, doc_url=doc_url, **_validators(event))
+
+    # -- end of the run -------------------------------------------------------------
+
+    def apply_deletions(self) -> None:
+        """Delete posts whose pages are gone, unless that is a mass deletion."""
+        doomed = [url for url in self._gone if url not in self._indexed]
+        present = [url for url in doomed if _store_contains(self.store, url)]
+        before = getattr(self.store, "doc_count_before", 0)
+        limit = max(1, int(before * MASS_DELETE_SHARE))
+        if len(present) > limit and not self.options.allow_mass_delete and not self.full:
+            self.summary.refused_deletes = sorted(present)
+            self.summary.mass_delete_message = (
+                f"refused to delete {len(present)} of {before} posts (more than "
+                f"{MASS_DELETE_SHARE:.0%}) in one run: if the site really lost them, run again "
+                "with --allow-mass-delete; if not, check the site (a broken deploy or a "
+                "missing folder looks like this)"
+            )
+            return
+        for url in doomed:
+            self.store.delete(url)
+            if url in present:
+                self.summary.deleted.append(url)
+            state, key = self._gone[url]
+            if state is not None:
+                state.forget(key)
+
+    def after_commit(self) -> None:
+        """The index has committed: now the state and the template may say so."""
+        if self.index_dir is None:
+            return
+        generation = getattr(self.store, "generation", None)
+        save_states(self.index_dir, self.states, generation, reset=self.full)
+        if self.template is not None:
+            templates.save(self.template, self.index_dir)
+
+
+def _store_contains(store: PostStore, url: str) -> bool:
+    contains = getattr(store, "contains", None)
+    return True if contains is None else contains(url)
+
+
+def _validators(event: Any) -> dict[str, Any]:
+    if isinstance(event, PageFetched):
+        return {
+            "etag": event.etag,
+            "last_modified": event.last_modified,
+            "content_hash": content_hash(event.page.content),
+            "lastmod": event.lastmod,
+            "in_sitemap": event.in_sitemap,
+        }
+    if isinstance(event, PostReady):
+        return {"content_hash": event.fingerprint}
+    return {}
+
+
+def _with_start(options: CrawlOptions, start_url: str) -> CrawlOptions:
+    from dataclasses import replace
+
+    return replace(options, start_url=start_url)
+
+
+def _source_id(source: str | Path) -> str:
+    if isinstance(source, str):
+        return "site:" + crawl_key(source)
+    kind = "folder" if source.is_dir() else "file"
+    return f"{kind}:{source.resolve()}"
+
+
+def _spread(items: list, limit: int) -> list:
+    """Up to `limit` items taken evenly across `items` (a sample of the whole site)."""
+    if len(items) <= limit:
+        return list(items)
+    return [items[i * len(items) // limit] for i in range(limit)]
+
+
+# -- folder sources ----------------------------------------------------------------------
+
+
+def _folder_events(folder: Path, base_url: str | None, state: CrawlState | None) -> Iterator:
+    files = [(file, page_url(file.relative_to(folder), base_url)) for file in html_files(folder)]
+    yield from _file_events(files, state, known=set(state.known_keys()) if state else set())
+
+
+def _file_events(files: list[tuple[Path, str]], state, known: set[str]) -> Iterator[CrawlEvent]:
+    """A folder as crawl events: a file's URL is its key, its bytes' hash says if it changed,
+    and a known file that is no longer there is gone (the folder was read completely)."""
+    present = set()
+    for file, url in files:
+        present.add(url)
+        try:
+            content = file.read_bytes()
+        except OSError as error:
+            yield PageFailed(str(file), f"cannot read: {error.strerror}")
+            continue
+        yield PageFetched(url, RawPage(location=str(file), url=url, content=content))
+    for key in sorted(known - present):
+        yield PageGone(key, "no longer in the folder")
+
+
+# -- extraction in a process pool ------------------------------------------------------
+
+
+def extract_one(page: RawPage, template: Any, overrides: Any) -> Post | Skip | Failure:
+    """Extract one page (in a worker process); every error becomes a Failure record."""
     try:
-        return extract_post(page)
+        return templates.extract(page, template, overrides)
     except PageError as error:
         return Failure(location=error.location, reason=error.reason)
     except Exception as error:  # a bug or a page that breaks a parser: report it, go on
         return Failure(location=page.location, reason=f"{type(error).__name__}: {error}")
 
 
-def _record(outcome: Post | Skip | Failure, store: PostStore, summary: IndexSummary) -> None:
-    if isinstance(outcome, Post):
-        store.replace(outcome)
-        summary.indexed.append(outcome.url)
-    elif isinstance(outcome, Skip):
-        summary.skipped.append(outcome)
-    else:
-        summary.failed.append(outcome)
+def _warm_up() -> None:
+    """Nothing: submitted once so the pool forks its workers before any crawl thread runs."""
+
+
+class _Extractor:
+    """Extraction in a process pool (or inline with one worker).
+
+    The pool is started (forked) on entry, before the crawler starts its threads, so no
+    worker inherits a lock some thread held. Results come back in completion order to the
+    caller, which alone writes to the store (Whoosh has one writer)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+        self._running: dict[Future, PageFetched] = {}
+
+    def __enter__(self) -> _Extractor:
+        if self.workers > 1:
+            self._pool = ProcessPoolExecutor(self.workers)
+            self._pool.submit(_warm_up).result()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def submit(self, event: PageFetched, template: Any, overrides: Any):
+        """Queue a page; yields the (event, outcome) pairs that are ready."""
+        if self._pool is None:
+            yield event, extract_one(event.page, template, overrides)
+            return
+        future = self._pool.submit(extract_one, event.page, template, overrides)
+        self._running[future] = event
+        while len(self._running) > self.workers * 8:
+            yield from self._collect()
+
+    def _collect(self):
+        done, _ = wait(self._running, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield self._running.pop(future), future.result()
+
+    def drain(self):
+        """Everything still running."""
+        while self._running:
+            yield from self._collect()
+
+
+# -- one page, for the admin webhook -----------------------------------------------------
+
+
+def reindex_url(
+    url: str,
+    store: PostStore,
+    crawl: CrawlOptions,
+    site_url: str,
+    overrides: dict[str, Any] | None = None,
+) -> RunSummary:
+    """Fetch one page of the site and index it with the saved template (the webhook):
+    a post is replaced, a page that answers 404/410 has its post deleted."""
+    index_dir = getattr(store, "index_dir", None)
+    run = _Run(store, IndexOptions(crawl=crawl, overrides=overrides), index_dir, full=False)
+    run.template_learned = True  # one page is no sample: use the saved template or none
+    event = Crawler(_with_start(crawl, site_url), None).fetch_one(url)
+    with store:
+        state = run._state_for(_source_id(site_url))
+        with _Extractor(1) as extractor:
+            run._handle(event, extractor, state)
+        if isinstance(event, PageGone) and not run._gone:
+            run._gone[event.key] = (None, event.key)  # not crawled before: its URL is the key
+        run.apply_deletions()
+    run.template = None  # nothing learned: leave template.json as it is
+    run.after_commit()
+    return run.summary
+
+
+def delete_url(url: str, store: PostStore, site_url: str | None = None) -> bool:
+    """Remove the post stored under `url`; True if there was one."""
+    index_dir = getattr(store, "index_dir", None)
+    with store:
+        found = _store_contains(store, url)
+        store.delete(url)
+        generation = getattr(store, "generation_before", None)
+        known = index_dir and site_url
+        states = [CrawlState(index_dir, _source_id(site_url), generation)] if known else []
+    for state in states:
+        keys = set(state.keys_for_doc(url))
+        if state.get(crawl_key(url)):
+            keys.add(crawl_key(url))
+        for key in keys:
+            state.forget(key)
+    if index_dir:
+        save_states(index_dir, states, getattr(store, "generation", None))
+    return found
 
 
 def print_summary(summary: IndexSummary, out: TextIO, index_dir: Path | None = None) -> None:
     """The end-of-run screen: counts, skip reasons, and every failure with its page."""
     where = f" into {index_dir}" if index_dir else ""
-    total = len(summary.indexed) + len(summary.skipped) + len(summary.failed)
+    unchanged = getattr(summary, "unchanged", 0)
+    total = len(summary.indexed) + len(summary.skipped) + len(summary.failed) + unchanged
     print(f"Read {total} pages{where}:", file=out)
     print(f"  indexed  {len(summary.indexed):>6} posts", file=out)
+    if isinstance(summary, RunSummary):
+        print(f"  unchanged{summary.unchanged:>7}", file=out)
+        print(f"  deleted  {len(summary.deleted):>6}", file=out)
     print(f"  skipped  {len(summary.skipped):>6} not posts", file=out)
     for reason, count in summary.skip_reasons().items():
         print(f"           {count:>6} {reason}", file=out)
     print(f"  failed   {len(summary.failed):>6}", file=out)
     for failure in summary.failed:
         print(f"           {failure.location}: {failure.reason}", file=out)
+    message = getattr(summary, "mass_delete_message", None)
+    if message:
+        print(f"  NOT deleted {len(summary.refused_deletes)}: {message}", file=out)
+
+
+class templates:
+    """The adapter to the site-template learner (indexer.template, written alongside):
+    without that module, or with an extract_post that takes no template, pages are
+    extracted as before. The template is saved as template.json in the index directory
+    and reused by incremental runs and the webhook."""
+
+    FILE = "template.json"
+
+    @staticmethod
+    def _module():
+        try:
+            module = importlib.import_module("indexer.template")
+        except ImportError:
+            return None
+        return module if hasattr(module, "learn_template") else None
+
+    @staticmethod
+    def available() -> bool:
+        return templates._module() is not None and templates._takes("template")
+
+    @staticmethod
+    def _takes(name: str) -> bool:
+        return name in inspect.signature(extract_post).parameters
+
+    @staticmethod
+    def learn(pages: list[RawPage]) -> Any:
+        module = templates._module()
+        return module.learn_template(pages, limit=TEMPLATE_SAMPLE) if module else None
+
+    @staticmethod
+    def overrides(selectors: dict[str, Any] | None) -> Any:
+        """The config's selectors as the extractor's ExtractionOverrides (validated once,
+        here, so a bad selector stops the run before any page is read)."""
+        if not selectors or not templates._takes("overrides"):
+            return None
+        from indexer.overrides import ExtractionOverrides
+
+        values = {k: tuple(v) if k == "ignore_selectors" else v for k, v in selectors.items()}
+        return ExtractionOverrides(**values)
+
+    @staticmethod
+    def extract(page: RawPage, template: Any, overrides: Any) -> Post | Skip:
+        kwargs: dict[str, Any] = {}
+        if template is not None and templates._takes("template"):
+            kwargs["template"] = template
+        if overrides is not None:
+            kwargs["overrides"] = overrides
+        return extract_post(page, **kwargs)
+
+    @staticmethod
+    def load(index_dir: Path | None) -> Any:
+        module = templates._module()
+        path = Path(index_dir or "") / templates.FILE
+        if module is None or index_dir is None or not path.exists():
+            return None
+        text = path.read_text(encoding="utf-8")
+        try:
+            return module.SiteTemplate.from_json(text)
+        except (TypeError, AttributeError):
+            return module.SiteTemplate.from_json(json.loads(text))
+
+    @staticmethod
+    def save(template: Any, index_dir: Path) -> None:
+        data = template.to_json()
+        text = data if isinstance(data, str) else json.dumps(data, indent=2, sort_keys=True)
+        tmp = Path(index_dir) / (templates.FILE + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, Path(index_dir) / templates.FILE)

@@ -23,7 +23,7 @@ from indexer import __version__
 from indexer.analysis import DEFAULT_LANGUAGE, SNOWBALL_LANGUAGES, name_analyzer, text_analyzer
 from indexer.errors import SchemaMismatchError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MANIFEST_NAME = "postsearch.json"
 
 
@@ -49,8 +49,11 @@ def build_schema() -> Schema:
         "language": ID(stored=True),
         "author": TEXT(analyzer=name_analyzer(), stored=True),
         # Exact values for filters and facets; commas separate, so names may hold spaces.
-        "category": KEYWORD(commas=True, lowercase=True, scorable=True),
-        "tag": KEYWORD(commas=True, lowercase=True, scorable=True),
+        # Sortable: the column keeps each post's values as written, which is what facet
+        # counts read (one array lookup per hit instead of a walk over the lexicon).
+        "author_name": ID(sortable=True),
+        "category": KEYWORD(commas=True, lowercase=True, scorable=True, sortable=True),
+        "tag": KEYWORD(commas=True, lowercase=True, scorable=True, sortable=True),
         # Categories and tags as prose, so "gardening" matches the category "Gardens".
         "taxonomy": TEXT(analyzer=text_analyzer(DEFAULT_LANGUAGE)),
         # The full body text, stored once for snippets whatever the post's language.
@@ -59,7 +62,9 @@ def build_schema() -> Schema:
     for language in SNOWBALL_LANGUAGES:
         analyzer = text_analyzer(language)
         fields[title_field(language)] = TEXT(analyzer=analyzer, stored=True, phrase=True)
-        fields[body_field(language)] = TEXT(analyzer=analyzer, phrase=True)
+        # spelling=True: Whoosh also indexes the unstemmed words (spell_body...), which
+        # is the vocabulary "did you mean" and the typo fallback choose from.
+        fields[body_field(language)] = TEXT(analyzer=analyzer, phrase=True, spelling=True)
     return Schema(**fields)
 
 

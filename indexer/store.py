@@ -4,22 +4,30 @@ The pipeline only ever talks to a `PostStore`, so a second backend (a distribute
 for sites that outgrow one machine) can be added without touching extraction or the web
 layer. `WhooshPostStore` is the one we ship: a batch is one Whoosh writer, committed on
 success and cancelled on error, so a failed run leaves the previous index as it was.
+
+Whoosh never fsyncs, so a power cut after a commit could leave a TOC that names segment
+files whose blocks never reached the disk. `DurableFileStorage` fsyncs every file the
+writer created (segments, then the new TOC) before the TOC's rename, and the directory
+after it: at any moment the index on disk is the previous commit or the new one.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, time
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.writing import IndexWriter
+from whoosh.writing import CLEAR, IndexWriter
 
 from indexer.errors import IndexLockedError, IndexMissingError
 from indexer.records import Post
 from indexer.schema import (
+    MANIFEST_NAME,
     body_field,
     build_schema,
     check_manifest,
@@ -66,10 +74,13 @@ def post_document(post: Post) -> dict:
         "tag": ",".join(_keyword(t) for t in post.tags),
         "taxonomy": " ".join(taxonomy),
         title_field(post.language): post.title,
-        body_field(post.language): post.body,
+        # The title is part of the post's text too: a word in the title and the body is one
+        # word said twice, as a reader sees it (the title field adds its own small bonus).
+        body_field(post.language): f"{post.title}\n{post.body}",
     }
     if post.author:
         document["author"] = post.author
+        document["author_name"] = post.author
     if post.date:
         document["date"] = datetime.combine(post.date, time())
     return document
@@ -80,15 +91,65 @@ def _keyword(value: str) -> str:
     return value.replace(",", " ").strip()
 
 
+def fsync_path(path: Path) -> None:
+    """Flush one file, or a directory's entries, to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class DurableFileStorage(FileStorage):
+    """A Whoosh FileStorage whose commits survive a crash or a power cut.
+
+    Whoosh writes a commit as new segment files, then a TOC under a temporary name that
+    it renames into place; the rename is the commit. We remember every file created and
+    fsync them all (the TOC last) just before that rename, then fsync the directory so
+    the rename itself is on disk.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(str(path))
+        self._unsynced: set[str] = set()
+
+    def create_file(self, name, excl=False, mode="wb", **kwargs):
+        self._unsynced.add(name)
+        return super().create_file(name, excl=excl, mode=mode, **kwargs)
+
+    def rename_file(self, oldname, newname, safe=False):
+        if ".toc" in newname:
+            self.sync_created(last=oldname)
+        super().rename_file(oldname, newname, safe=safe)
+        fsync_path(Path(self.folder))
+
+    def sync_created(self, last: str | None = None) -> None:
+        """fsync every file this storage created that still exists, `last` at the end."""
+        names = sorted(self._unsynced - {last}) + ([last] if last else [])
+        for name in names:
+            path = Path(self._fpath(name))
+            if path.exists():
+                fsync_path(path)
+        self._unsynced.clear()
+
+
 def open_or_create(index_dir: Path) -> whoosh_index.Index:
-    """Open the index at `index_dir`, creating it (and its manifest) when there is none."""
+    """Open the index at `index_dir` for writing, creating it (and its manifest) if absent."""
+    storage = DurableFileStorage(index_dir)
     if whoosh_index.exists_in(str(index_dir)):
         check_manifest(index_dir)
-        return whoosh_index.open_dir(str(index_dir))
+        return storage.open_index()
     index_dir.mkdir(parents=True, exist_ok=True)
-    created = whoosh_index.create_in(str(index_dir), build_schema())
+    created = storage.create_index(build_schema())
     write_manifest(index_dir, languages=[])
+    _sync_manifest(index_dir)
     return created
+
+
+def _sync_manifest(index_dir: Path) -> None:
+    # schema.write_manifest renames without fsync; flush it so a power cut keeps it whole.
+    fsync_path(index_dir / MANIFEST_NAME)
+    fsync_path(index_dir)
 
 
 def open_existing(index_dir: Path) -> whoosh_index.Index:
@@ -102,13 +163,23 @@ def open_existing(index_dir: Path) -> whoosh_index.Index:
 
 
 class WhooshPostStore:
-    """A PostStore over a Whoosh index directory; one batch of writes per `with` block."""
+    """A PostStore over a Whoosh index directory; one batch of writes per `with` block.
 
-    def __init__(self, index_dir: Path, lock_timeout: float = 0.0) -> None:
+    With `rebuild=True` the batch replaces the whole index: the one writer commits with
+    Whoosh's CLEAR merge, which drops every earlier segment in the same TOC rename that
+    publishes the new one, so searchers see the old index or the new, never an empty one.
+    """
+
+    def __init__(self, index_dir: Path, lock_timeout: float = 0.0, rebuild: bool = False) -> None:
         self.index_dir = Path(index_dir)
         self.lock_timeout = lock_timeout
+        self.rebuild = rebuild
         self._writer: IndexWriter | None = None
         self._languages: set[str] = set()
+        self.doc_count_before = 0
+        self.generation_before: int | None = None
+        self.generation: int | None = None
+        self._before = None
 
     def __enter__(self) -> WhooshPostStore:
         index = open_or_create(self.index_dir)
@@ -120,7 +191,10 @@ class WhooshPostStore:
                 f"(waited {self.lock_timeout:g} s); try again when it has finished"
             ) from error
         manifest = read_manifest(self.index_dir, missing_ok=True) or {}
-        self._languages = set(manifest.get("languages", []))
+        self._languages = set() if self.rebuild else set(manifest.get("languages", []))
+        self.generation_before = index.latest_generation()
+        self._before = self._writer.reader()
+        self.doc_count_before = self._before.doc_count()
         return self
 
     def __exit__(
@@ -132,16 +206,25 @@ class WhooshPostStore:
         writer, self._writer = self._writer, None
         if writer is None:
             return
+        if self._before is not None:
+            self._before.close()
+            self._before = None
         if exc_type is not None:
             writer.cancel()
             return
-        writer.commit()
-        with open_existing(self.index_dir).searcher() as searcher:
+        if self.rebuild:
+            writer.commit(mergetype=CLEAR)
+        else:
+            writer.commit()
+        committed = open_existing(self.index_dir)
+        self.generation = committed.latest_generation()
+        with committed.searcher() as searcher:
             write_manifest(
                 self.index_dir,
                 languages=sorted(self._languages),
                 doc_count=searcher.doc_count(),
             )
+        _sync_manifest(self.index_dir)
 
     def replace(self, post: Post) -> None:
         self._require_writer().update_document(**post_document(post))
@@ -149,6 +232,11 @@ class WhooshPostStore:
 
     def delete(self, url: str) -> None:
         self._require_writer().delete_by_term("url", url)
+
+    def contains(self, url: str) -> bool:
+        """Whether the committed index holds a post under `url` (for delete counts)."""
+        self._require_writer()
+        return self._before is not None and self._before.doc_frequency("url", url) > 0
 
     def _require_writer(self) -> IndexWriter:
         if self._writer is None:

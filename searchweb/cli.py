@@ -1,9 +1,10 @@
 """`postsearch`: the command line, and the one place where the indexer and the server meet.
 
-    postsearch index SOURCE... [--index DIR] [--base-url URL]
+    postsearch index SOURCE... [--index DIR] [--base-url URL] [--full] [--allow-mass-delete]
     postsearch extract [--json] PATH_OR_URL...
     postsearch search QUERY [--json] [--page N]
     postsearch serve [--index DIR] [--host 127.0.0.1] [--port 8000]
+    postsearch report [--format text|json|csv] [--since DAYS] [--limit N] [--index DIR]
 
 Every command exits 0 on success, 1 when it did its work but some pages failed, and 2 with
 one clear line on stderr when it could not do its work at all.
@@ -16,18 +17,24 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from indexer import __version__
+from indexer.crawl import CrawlOptions
 from indexer.dates import to_iso
 from indexer.errors import PageError, PostsearchError
 from indexer.extract import extract
 from indexer.fetch import fetch_page
-from indexer.pipeline import index_sources, print_summary
+from indexer.pipeline import IndexOptions, index_sources, print_summary
 from indexer.records import RawPage
 from indexer.sources import single_page_url
 from indexer.store import WhooshPostStore
-from searchweb.config import load_settings
+from searchweb.config import Settings, load_settings
+from searchweb.reporting_cli import add_report_command
 from searchweb.search import SearchRequest
+
+# Long enough to outwait a webhook's one-page reindex, short enough for cron to notice.
+DEFAULT_LOCK_TIMEOUT = 30.0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,11 +56,29 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="a TOML config file (else $POSTSEARCH_CONFIG)")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    index = commands.add_parser("index", help="index a folder of post HTML or single pages")
-    index.add_argument("sources", nargs="+", help="folders (walked recursively) or HTML files")
+    index = commands.add_parser(
+        "index", help="index a live site, a folder of post HTML, pages, or a WordPress export"
+    )
+    index.add_argument(
+        "sources", nargs="+", help="https://site/ (crawled), folders, HTML files, export.xml"
+    )
     _index_option(index)
     index.add_argument("--base-url", help="the site's address, for pages with no canonical link")
-    index.add_argument("--lock-timeout", type=float, default=0.0, help="seconds to wait")
+    index.add_argument(
+        "--lock-timeout",
+        type=float,
+        default=DEFAULT_LOCK_TIMEOUT,
+        help=f"seconds to wait for another indexer to finish (default {DEFAULT_LOCK_TIMEOUT:g})",
+    )
+    index.add_argument(
+        "--full", action="store_true", help="rebuild from scratch (swapped in atomically)"
+    )
+    index.add_argument(
+        "--allow-mass-delete",
+        action="store_true",
+        help="allow one run to delete more than 10%% of the index",
+    )
+    index.add_argument("--workers", type=int, default=0, help="extraction processes (0: per CPU)")
     index.add_argument("--quiet", action="store_true", help="no progress bar")
     index.set_defaults(run=run_index)
 
@@ -76,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--threads", type=int, default=8)
     serve.set_defaults(run=run_serve)
+    add_report_command(commands)
     return parser
 
 
@@ -89,12 +115,50 @@ def _settings(args: argparse.Namespace):
 
 
 def run_index(args: argparse.Namespace) -> int:
-    index_dir = _settings(args).index_dir
-    store = WhooshPostStore(index_dir, lock_timeout=args.lock_timeout)
-    progress = not args.quiet and sys.stderr.isatty()
-    summary = index_sources(args.sources, store, base_url=args.base_url, progress=progress)
-    print_summary(summary, sys.stdout, index_dir)
-    return 1 if summary.failed else 0
+    settings = _settings(args)
+    store = WhooshPostStore(settings.index_dir, lock_timeout=args.lock_timeout, rebuild=args.full)
+    options = IndexOptions(
+        base_url=args.base_url or settings.site_url or None,
+        progress=not args.quiet and sys.stderr.isatty(),
+        allow_mass_delete=args.allow_mass_delete,
+        workers=args.workers,
+        overrides=selector_overrides(settings),
+        crawl=crawl_options(settings),
+    )
+    summary = index_sources(args.sources, store, options=options)
+    print_summary(summary, sys.stdout, settings.index_dir)
+    if summary.mass_delete_message:
+        print(f"postsearch: {summary.mass_delete_message}", file=sys.stderr)
+    return 1 if summary.failed or summary.mass_delete_message else 0
+
+
+SELECTOR_SETTINGS = (
+    "content_selector",
+    "ignore_selectors",
+    "title_selector",
+    "date_selector",
+    "author_selector",
+    "category_selector",
+    "tag_selector",
+)
+
+
+def selector_overrides(settings: Settings) -> dict[str, Any]:
+    """The config's extraction selectors that are set, as the extractor's overrides."""
+    return {name: getattr(settings, name) for name in SELECTOR_SETTINGS if getattr(settings, name)}
+
+
+def crawl_options(settings: Settings, start_url: str | None = None) -> CrawlOptions:
+    """The crawler's bounds from the site's config (the start URL is the source given)."""
+    return CrawlOptions(
+        start_url=start_url or settings.site_url or "http://localhost/",
+        allowed_hosts=settings.allowed_hosts,
+        delay=settings.crawl_delay,
+        concurrency=settings.crawl_concurrency,
+        max_pages=settings.crawl_max_pages,
+        max_page_bytes=settings.crawl_max_page_bytes,
+        timeout=settings.crawl_timeout,
+    )
 
 
 def run_extract(args: argparse.Namespace) -> int:
@@ -156,7 +220,7 @@ def _print_extraction(record: dict) -> None:
 
 
 def run_search(args: argparse.Namespace) -> int:
-    from searchweb.engine import WhooshSearchBackend
+    from searchweb.engine import backend_for
 
     settings = _settings(args)
     per_page = args.per_page or settings.per_page
@@ -164,7 +228,7 @@ def run_search(args: argparse.Namespace) -> int:
         raise PostsearchError(
             f"--page must be 1..{settings.max_page} and --per-page 1..{settings.max_per_page}"
         )
-    backend = WhooshSearchBackend(settings.index_dir)
+    backend = backend_for(settings)
     results = backend.search(SearchRequest(args.query, args.page, per_page))
     if args.json:
         print(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))

@@ -93,3 +93,49 @@ def test_serve_answers_on_the_given_port(tmp_path):
         server.terminate()
         server.wait(timeout=10)
         server.stdout.close()
+
+
+def test_index_crawls_a_site_given_by_url_then_guards_against_mass_deletion(tmp_path):
+    import shutil
+
+    from test_crawl import SiteServer, copy_sowrey
+
+    root = tmp_path / "site"
+    posts = copy_sowrey(root, posts=6)
+    index = tmp_path / "index"
+    with SiteServer(root) as server:
+        first = run("index", server.url, "--index", str(index))
+        assert first.returncode == 0, first.stderr
+        assert "indexed       6 posts" in first.stdout
+        for post in posts[:3]:
+            shutil.rmtree(root / post)
+        guarded = run("index", server.url, "--index", str(index))
+        assert guarded.returncode == 1
+        assert "refused to delete 3 of 6 posts" in guarded.stderr
+        assert "--allow-mass-delete" in guarded.stderr
+        allowed = run("index", server.url, "--index", str(index), "--allow-mass-delete")
+        assert allowed.returncode == 0 and "deleted       3" in allowed.stdout
+
+
+def test_a_second_indexer_waits_for_the_lock_then_says_why_it_gives_up(tmp_path):
+    from indexer.store import WhooshPostStore
+
+    index = tmp_path / "index"
+    assert run("index", str(FIXTURES / "hostile"), "--index", str(index)).returncode == 0
+    with WhooshPostStore(index):
+        started = time.monotonic()
+        done = run("index", str(FIXTURES / "hostile"), "--index", str(index), "--lock-timeout", "1")
+        waited = time.monotonic() - started
+    assert done.returncode == 2 and waited >= 1
+    assert "being written by another indexer (waited 1 s)" in done.stderr
+
+
+def test_index_reads_a_wordpress_export(tmp_path):
+    from conftest import needs_shared
+    from test_wxr import UNIT_TEST_DATA
+
+    needs_shared(UNIT_TEST_DATA)
+    done = run("index", str(UNIT_TEST_DATA), "--index", str(tmp_path / "index"), "--full")
+    assert done.returncode == 0, done.stderr
+    assert "indexed      54 posts" in done.stdout
+    assert "post not published (draft)" in done.stdout
