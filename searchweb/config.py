@@ -17,6 +17,8 @@ from indexer.errors import PostsearchError
 
 DEFAULT_INDEX_DIR = Path("data/index")
 ENV_PREFIX = "POSTSEARCH_"
+# Settings may sit at the top level of the TOML file or under any of these tables.
+TABLES = ("site", "search", "web", "admin", "log", "crawl", "extract")
 
 
 class ConfigError(PostsearchError):
@@ -27,22 +29,63 @@ class ConfigError(PostsearchError):
 class Settings:
     """The validated configuration of one postsearch deployment."""
 
+    # Site: what the results page calls the site and where it links back to.
     index_dir: Path = DEFAULT_INDEX_DIR
     site_name: str = "postsearch"
     site_url: str = ""
+    # Search: page sizes, bounds on a visitor's work, snippets, ranking.
     per_page: int = 10
     max_per_page: int = 50
     max_page: int = 100
     max_query_chars: int = 500
     snippet_fragments: int = 2
     snippet_context_chars: int = 90
+    recency_boost: float = 0.0  # 0 = off; else weight of a one-year half-life freshness bonus
+    synonyms: tuple[tuple[str, str], ...] = ()  # ("colour", "color"): query-time, no reindex
+    # Web: which other origins may call the JSON API from a browser, and request limits.
+    cors_origins: tuple[str, ...] = ()
+    rate_limit: str = "120 per minute"  # per client, on /api/*; "" turns it off
+    admin_token: str = ""  # bearer token for /api/admin/*; "" disables the admin endpoints
+    # Query log: private (no IP, no cookie), bounded, and can be switched off.
+    query_log: bool = True
+    query_log_path: Path | None = None  # default: querylog.sqlite3 beside the index
+    query_log_max_rows: int = 200_000
+    # Crawl: where the crawler may go and how hard it may push.
+    allowed_hosts: tuple[str, ...] = ()  # besides site_url's own host
+    crawl_delay: float = 0.0
+    crawl_concurrency: int = 2
+    crawl_max_pages: int = 50_000
+    crawl_max_page_bytes: int = 10_000_000
+    crawl_timeout: float = 20.0
+    # Extraction overrides for an odd theme (CSS selectors); empty means automatic.
+    content_selector: str = ""
+    ignore_selectors: tuple[str, ...] = ()
+    title_selector: str = ""
+    date_selector: str = ""
+    author_selector: str = ""
+    category_selector: str = ""
+    tag_selector: str = ""
 
     def __post_init__(self) -> None:
-        for name in ("per_page", "max_per_page", "max_page", "max_query_chars"):
+        for name in (
+            "per_page",
+            "max_per_page",
+            "max_page",
+            "max_query_chars",
+            "crawl_concurrency",
+            "crawl_max_pages",
+            "crawl_max_page_bytes",
+            "query_log_max_rows",
+        ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
         if self.per_page > self.max_per_page:
             raise ConfigError(f"per_page ({self.per_page}) exceeds max_per_page")
+        for name in ("recency_boost", "crawl_delay"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} must not be negative, not {getattr(self, name)}")
+        if self.crawl_timeout <= 0:
+            raise ConfigError(f"crawl_timeout must be positive, not {self.crawl_timeout}")
 
 
 def load_settings(
@@ -70,8 +113,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path}: {error}") from error
     # Settings may sit at the top level or under [search] / [site] tables.
     flat = {k: v for k, v in data.items() if not isinstance(v, dict)}
-    for table in ("site", "search", "web"):
-        flat.update(data.get(table, {}))
+    for table in TABLES:
+        section = data.get(table, {})
+        if not isinstance(section, dict):
+            raise ConfigError(f"config file {path}: [{table}] must be a table")
+        flat.update(section)
+    synonyms = data.get("synonyms")
+    if isinstance(synonyms, dict):  # [synonyms] colour = "color"
+        flat["synonyms"] = list(synonyms.items())
     return flat
 
 
@@ -99,12 +148,72 @@ def _validated(values: dict[str, Any]) -> Settings:
 def _convert(name: str, value: Any, declared: Any) -> Any:
     kind = str(declared)
     try:
-        if kind == "int":
-            if isinstance(value, bool):
-                raise ValueError
-            return int(value)
-        if kind == "Path":
-            return Path(value)
-        return str(value)
+        converter = _CONVERTERS[kind]
+    except KeyError:
+        raise ConfigError(f"{name}: no converter for {kind}") from None
+    try:
+        return converter(value)
     except (TypeError, ValueError) as error:
         raise ConfigError(f"{name} must be {kind}, not {value!r}") from error
+
+
+def _to_int(value: Any) -> int:
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError(value)
+    return int(value)
+
+
+def _to_float(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    return float(value)
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(value)
+
+
+def _to_strings(value: Any) -> tuple[str, ...]:
+    """A list from TOML, or a comma-separated string from the environment."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return tuple(str(item).strip() for item in items if str(item).strip())
+
+
+def _to_pairs(value: Any) -> tuple[tuple[str, str], ...]:
+    """Synonyms as pairs: from a TOML table, a list of pairs, or "a = b; c = d" text."""
+    if isinstance(value, dict):
+        value = list(value.items())
+    if isinstance(value, str):
+        value = [part.split("=", 1) for part in value.split(";") if part.strip()]
+    pairs = []
+    for pair in value:
+        if isinstance(pair, str):
+            pair = pair.split("=", 1)
+        left, right = (str(side).strip().lower() for side in pair)
+        if not left or not right:
+            raise ValueError(pair)
+        pairs.append((left, right))
+    return tuple(pairs)
+
+
+def _to_optional_path(value: Any) -> Path | None:
+    return Path(value) if value not in (None, "") else None
+
+
+_CONVERTERS = {
+    "int": _to_int,
+    "float": _to_float,
+    "bool": _to_bool,
+    "str": str,
+    "Path": Path,
+    "Path | None": _to_optional_path,
+    "tuple[str, ...]": _to_strings,
+    "tuple[tuple[str, str], ...]": _to_pairs,
+}

@@ -1,4 +1,4 @@
-"""The read side of the index, behind a small interface: search and suggest.
+"""The read side of the index, behind a small interface: search, suggest, count.
 
 The web layer and the CLI only talk to a `SearchBackend`. `WhooshSearchBackend` opens the
 index read-only, checks the manifest's schema version at start-up, keeps one searcher per
@@ -9,7 +9,7 @@ committed, so the server picks up new posts without a restart and never sees hal
 from __future__ import annotations
 
 import threading
-from itertools import islice
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -18,11 +18,18 @@ from whoosh.searching import Searcher
 
 from indexer.schema import read_manifest
 from indexer.store import open_existing
-from searchweb.search import SearchRequest, SearchResults, SnippetSettings, search
+from searchweb.config import Settings
+from searchweb.ranking import weighting
+from searchweb.search import (
+    SearchOptions,
+    SearchRequest,
+    SearchResults,
+    SnippetSettings,
+    search,
+)
+from searchweb.suggest import Suggestion, suggest
 
 SUGGEST_LIMIT = 8
-# How many lexicon entries a prefix may expand to before ranking (bounds a one-letter prefix).
-SUGGEST_SCAN = 2000
 
 
 class SearchBackend(Protocol):
@@ -31,8 +38,11 @@ class SearchBackend(Protocol):
     def search(self, request: SearchRequest, notices: list[str] | None = None) -> SearchResults:
         """One page of results for `request`."""
 
-    def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[str]:
-        """Index terms starting with `prefix`, most frequent first."""
+    def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[Suggestion]:
+        """Post titles and index words completing `prefix`, best first."""
+
+    def has_url(self, url: str) -> bool:
+        """Whether a post with this URL is in the index (click-through links check it)."""
 
     def doc_count(self) -> int:
         """How many posts the index holds."""
@@ -41,9 +51,9 @@ class SearchBackend(Protocol):
 class WhooshSearchBackend:
     """A SearchBackend over a Whoosh index directory."""
 
-    def __init__(self, index_dir: Path, snippets: SnippetSettings | None = None) -> None:
+    def __init__(self, index_dir: Path, options: SearchOptions | None = None) -> None:
         self.index_dir = Path(index_dir)
-        self.snippets = snippets or SnippetSettings()
+        self.options = options or SearchOptions()
         self._index: Index = open_existing(self.index_dir)
         self._local = threading.local()
 
@@ -51,33 +61,45 @@ class WhooshSearchBackend:
         """This thread's searcher, refreshed if the index has a newer commit."""
         current: Searcher | None = getattr(self._local, "searcher", None)
         if current is None:
-            current = self._index.searcher()
-            self._local.languages = self._languages()
+            current = self._index.searcher(weighting=weighting(self.options.recency_boost))
+            self._local.options = self._options()
         elif not current.up_to_date():
             current = current.refresh()
-            self._local.languages = self._languages()
+            self._local.options = self._options()
         self._local.searcher = current
         return current
 
     def search(self, request: SearchRequest, notices: list[str] | None = None) -> SearchResults:
         searcher = self.searcher()
-        return search(searcher, request, self._local.languages, self.snippets, notices)
+        return search(searcher, request, self._local.options, notices)
 
-    def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[str]:
-        prefix = prefix.strip().lower()
-        if not prefix:
-            return []
-        reader = self.searcher().reader()
-        terms = [
-            (reader.doc_frequency("body", term), term.decode("utf-8"))
-            for term in islice(reader.expand_prefix("body", prefix), SUGGEST_SCAN)
-        ]
-        terms.sort(key=lambda item: (-item[0], item[1]))
-        return [term for _, term in terms[:limit]]
+    def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[Suggestion]:
+        searcher = self.searcher()
+        return suggest(searcher, prefix, self._local.options.languages, limit)
+
+    def has_url(self, url: str) -> bool:
+        return self.searcher().document_number(url=url) is not None
 
     def doc_count(self) -> int:
         return self.searcher().doc_count()
 
-    def _languages(self) -> list[str]:
+    def every_url(self) -> list[str]:
+        """All indexed URLs (for tests and tools; not for the request path)."""
+        searcher = self.searcher()
+        return [fields["url"] for fields in searcher.documents()] if searcher.doc_count() else []
+
+    def _options(self) -> SearchOptions:
+        # The manifest says which languages the index holds; a reindex may add one.
         manifest = read_manifest(self.index_dir, missing_ok=True) or {}
-        return list(manifest.get("languages") or ["en"])
+        languages = tuple(manifest.get("languages") or ["en"])
+        return replace(self.options, languages=languages)
+
+
+def backend_for(settings: Settings) -> WhooshSearchBackend:
+    """The Whoosh backend configured by a deployment's Settings."""
+    options = SearchOptions(
+        snippets=SnippetSettings(settings.snippet_fragments, settings.snippet_context_chars),
+        synonyms=settings.synonyms,
+        recency_boost=settings.recency_boost,
+    )
+    return WhooshSearchBackend(settings.index_dir, options)

@@ -1,107 +1,173 @@
-"""What a visitor typed → a Whoosh query, never through Whoosh's own query syntax.
+"""What a visitor typed → a parsed query, never through Whoosh's own query syntax.
 
-Visitors type prose, not a query language: `?` and `*` are not wildcards, a stray quote or
-`AND` at the end is not an error. So the text is split here into plain words, "quoted
-phrases" and -excluded words, and each piece is analysed with the very analyzer of each
-field it is matched against (from the index's schema), then assembled from Whoosh query
-objects directly. Nothing a visitor types can raise.
+Visitors type prose with a little syntax, not a query language: `?` is not a wildcard, a
+stray quote or `AND` at the end is not an error. The syntax we do read is small and forgiving:
+
+    plain words             posts with all of them rank first, then posts with some
+    "exact phrase"          required, in that order
+    -word, -"phrase"        excluded
+    a OR b                  either (joins the items on both sides)
+    title: author: category: tag:   a word or "quoted value" in that field only (required)
+    date:2023  date:2021..2023  date:2023-05  date:..2020   the post's date (required)
+    garden*                 words starting with "garden" (a bounded expansion)
+
+Anything that does not fit, such as `title:` with nothing after it, a lone `-`, `OR` at the
+start or end, or `date:yesterday`, is taken as literal words. Parsing cannot raise.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
-from whoosh import query as q
-from whoosh.fields import Schema
+from searchweb.dates import DateRange, parse_date_range
 
-from indexer.schema import body_field, title_field
+FIELD_NAMES = ("title", "author", "category", "tag")
+MAX_ITEMS = 64  # a 5,000-character paste stops mattering long before this
 
-# Relative weight of a match in each kind of field (BM25F-style field boosts).
-FIELD_BOOSTS = {"title": 3.0, "taxonomy": 1.5, "author": 1.0, "body": 1.0}
-# Up to this many words, posts containing all of them rank first.
-ALL_TERMS_BONUS_MAX_WORDS = 5
-MAX_WORDS = 64
+# One piece of the query: an optional "-", an optional "name:", then "a phrase" or a word.
+_PIECE = re.compile(r'(?P<neg>-)?(?:(?P<name>[A-Za-z]+):)?(?:"(?P<quoted>[^"]*)"|(?P<word>\S+))')
+_HAS_WORD = re.compile(r"\w")
 
-_PIECES = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
-_TRIM = re.compile(r"^[^\w]+|[^\w]+$")
+
+@dataclass(frozen=True)
+class Item:
+    """One searchable piece: a word, a phrase, or a word/phrase in one field."""
+
+    text: str
+    phrase: bool = False  # "quoted": the words must appear together, in order
+    prefix: bool = False  # garden*: any word starting with the text
+    field: str | None = None  # title/author/category/tag, or None for everywhere
 
 
 @dataclass
 class VisitorQuery:
-    """A visitor's text split into the pieces we act on."""
+    """A visitor's text, split into what we act on.
 
-    words: list[str] = field(default_factory=list)
-    phrases: list[str] = field(default_factory=list)
-    excluded: list[str] = field(default_factory=list)
+    `groups` are the optional-but-ranking parts: each group is one item or several joined by
+    OR. `required` must all match (phrases, field matches), `excluded` must not.
+    """
+
+    groups: list[list[Item]] = field(default_factory=list)
+    required: list[Item] = field(default_factory=list)
+    excluded: list[Item] = field(default_factory=list)
+    dates: DateRange | None = None
+
+    @property
+    def items(self) -> list[Item]:
+        """Every positive item, for highlighting."""
+        return [*(item for group in self.groups for item in group), *self.required]
+
+    @property
+    def words(self) -> list[str]:
+        """The plain words (not phrases, fields or prefixes), in order: what spelling checks."""
+        return [
+            item.text
+            for group in self.groups
+            for item in group
+            if not (item.phrase or item.prefix or item.field)
+        ]
+
+    def is_empty(self) -> bool:
+        return not (self.groups or self.required)
 
 
-def parse_visitor_query(text: str) -> VisitorQuery:
-    """Split `text` into words, "phrases" and -excluded words; everything else is literal."""
-    parsed = VisitorQuery()
+def parse_visitor_query(text: str, today: date | None = None) -> VisitorQuery:
+    """Split `text` into groups, required and excluded items and a date range."""
     if text.count('"') % 2:  # an unbalanced quote is just a character
         text = text.replace('"', " ")
-    for match in _PIECES.finditer(text):
-        negated, phrase, word_negated, word = match.groups()
-        if phrase is not None:
-            target = parsed.excluded if negated else parsed.phrases
-            if phrase.strip():
-                target.append(phrase.strip())
+    parsed = VisitorQuery()
+    pending_or = False
+    for match in list(_PIECE.finditer(text))[: MAX_ITEMS * 2]:
+        if match["word"] == "OR" and not match["neg"] and not match["name"]:
+            pending_or = bool(parsed.groups)
             continue
-        if word_negated and _TRIM.sub("", word):
-            parsed.excluded.append(word)
-        elif _TRIM.sub("", word):
-            parsed.words.append(word)
-    parsed.words = parsed.words[:MAX_WORDS]
+        joined = _add_piece(parsed, match, pending_or, today)
+        pending_or = pending_or and not joined
+    parsed.groups = parsed.groups[:MAX_ITEMS]
     return parsed
 
 
-def search_fields(languages: list[str]) -> dict[str, float]:
-    """The fields a query is matched against, with their boosts, for the indexed languages."""
-    fields = {"taxonomy": FIELD_BOOSTS["taxonomy"], "author": FIELD_BOOSTS["author"]}
-    for language in languages or ["en"]:
-        fields[title_field(language)] = FIELD_BOOSTS["title"]
-        fields[body_field(language)] = FIELD_BOOSTS["body"]
-    return fields
+def _add_piece(parsed: VisitorQuery, match: re.Match, after_or: bool, today: date | None) -> bool:
+    """Add one matched piece to `parsed`; True if it was joined to the group before it."""
+    negated, name = bool(match["neg"]), (match["name"] or "").lower()
+    quoted, word = match["quoted"], match["word"]
+    value = quoted if quoted is not None else word
+    if name == "date" and not negated and word:
+        found = parse_date_range(word, today)
+        if found:
+            parsed.dates = found if parsed.dates is None else parsed.dates.intersect(found)
+            return False
+    if name and name not in FIELD_NAMES:
+        # "re:", "http:", "10:30" ... are text, not a field: keep the whole piece as words.
+        value = f"{match['name']}:{value}"
+        name = ""
+    item = _item(value, phrase=quoted is not None, field=name or None)
+    if item is None:
+        return False
+    if negated:
+        parsed.excluded.append(item)
+    elif item.field or (item.phrase and not after_or):
+        parsed.required.append(item)
+    elif after_or:
+        parsed.groups[-1].append(item)
+        return True
+    else:
+        parsed.groups.append([item])
+    return False
 
 
-def build_query(parsed: VisitorQuery, schema: Schema, fields: dict[str, float]) -> q.Query:
-    """The Whoosh query for a parsed visitor query (q.NullQuery when nothing is searchable)."""
-    word_queries = [wq for wq in (_word_query(w, schema, fields) for w in parsed.words) if wq]
-    phrase_queries = [pq for pq in (_word_query(p, schema, fields) for p in parsed.phrases) if pq]
-    excluded = [eq for eq in (_word_query(w, schema, fields) for w in parsed.excluded) if eq]
-    if not word_queries and not phrase_queries:
-        return q.NullQuery
-    core: q.Query | None = None
-    if word_queries:
-        core = q.Or(word_queries)
-        if 1 < len(word_queries) <= ALL_TERMS_BONUS_MAX_WORDS:
-            core = q.Or([q.And(word_queries), core])
-    required = [*phrase_queries, *([core] if core else [])]
-    combined = required[0] if len(required) == 1 else q.And(required)
-    if excluded:
-        combined = q.AndNot(combined, q.Or(excluded))
-    return combined
-
-
-def _word_query(text: str, schema: Schema, fields: dict[str, float]) -> q.Query | None:
-    """`text` matched in any field: a term, or a phrase where it analyses to several tokens."""
-    alternatives = []
-    for name, boost in fields.items():
-        tokens = [t.text for t in schema[name].analyzer(text, mode="query")]
-        if len(tokens) == 1:
-            alternatives.append(q.Term(name, tokens[0], boost=boost))
-        elif len(tokens) > 1 and schema[name].format.supports("positions"):
-            alternatives.append(q.Phrase(name, tokens, boost=boost))
-        elif tokens:
-            alternatives.append(q.And([q.Term(name, t) for t in tokens], boost=boost))
-    if not alternatives:
+def _item(value: str, phrase: bool, field: str | None) -> Item | None:
+    """An Item for `value`, or None when it holds no word character at all."""
+    value = value.strip()
+    if not _HAS_WORD.search(value):
         return None
-    return alternatives[0] if len(alternatives) == 1 else q.Or(alternatives)
+    prefix = not phrase and value.endswith("*") and len(value.rstrip("*")) >= 2
+    if prefix:
+        value = value.rstrip("*")
+    return Item(text=value, phrase=phrase and " " in value, prefix=prefix, field=field)
 
 
-def highlight_terms(parsed: VisitorQuery, schema: Schema, field_name: str) -> frozenset[str]:
-    """The index terms of the visitor's words and phrases in one field, for snippets."""
-    analyzer = schema[field_name].analyzer
-    texts = [*parsed.words, *parsed.phrases]
-    return frozenset(t.text for text in texts for t in analyzer(text, mode="query"))
+def with_synonyms(parsed: VisitorQuery, pairs: tuple[tuple[str, str], ...]) -> VisitorQuery:
+    """Add the maintainer's synonyms as alternatives: `colour = color` works both ways.
+
+    A synonym may be several words ("nk = north korea"); typed words that spell one out
+    side by side become one group, matched as a phrase or as any of its synonyms.
+    """
+    if not pairs or not parsed.groups:
+        return parsed
+    alternatives: dict[str, set[str]] = {}
+    for left, right in pairs:
+        alternatives.setdefault(left, set()).add(right)
+        alternatives.setdefault(right, set()).add(left)
+    longest = max(len(key.split()) for key in alternatives)
+    groups, index = [], 0
+    while index < len(parsed.groups):
+        size, key = _synonym_at(parsed.groups, index, alternatives, longest)
+        if not key:
+            groups.append(parsed.groups[index])
+            index += 1
+            continue
+        own = [_phrase_or_word(key)] if size > 1 else list(parsed.groups[index])
+        groups.append(own + [_phrase_or_word(alt) for alt in sorted(alternatives[key])])
+        index += size
+    return VisitorQuery(groups, parsed.required, parsed.excluded, parsed.dates)
+
+
+def _synonym_at(
+    groups: list[list[Item]], index: int, alternatives: dict[str, set[str]], longest: int
+) -> tuple[int, str | None]:
+    """The longest synonym key spelled by the plain single-word groups starting at `index`."""
+    for size in range(min(longest, len(groups) - index), 0, -1):
+        window = groups[index : index + size]
+        if not all(len(g) == 1 and not (g[0].phrase or g[0].prefix or g[0].field) for g in window):
+            continue
+        key = " ".join(g[0].text.lower() for g in window)
+        if key in alternatives:
+            return size, key
+    return 0, None
+
+
+def _phrase_or_word(text: str) -> Item:
+    return Item(text=text, phrase=" " in text)

@@ -1,8 +1,13 @@
 """The one search function behind the results page, the JSON API and the CLI.
 
-`search(searcher, request)` is pure with respect to the web: it takes a Whoosh searcher and
-a validated request, and returns plain records. It imports nothing from Flask, so the HTML
-page, `/api/search` and `postsearch search` cannot drift apart.
+`search(searcher, request, options)` is pure with respect to the web: it takes a Whoosh
+searcher and a validated request and returns plain records. It imports nothing from Flask, so
+the HTML page, `/api/search` and `postsearch search` cannot drift apart.
+
+The steps, in order: parse the visitor's text (with the maintainer's synonyms), build the
+Whoosh query and the filter, fetch one page of hits, count facets over the whole filtered
+result set, offer "did you mean" when results are few, fall back to close spellings when
+there are none, and make snippets for the hits shown only.
 """
 
 from __future__ import annotations
@@ -18,22 +23,46 @@ from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 
 from indexer.schema import body_field, title_field
-from searchweb.query import (
-    build_query,
-    highlight_terms,
-    parse_visitor_query,
-    search_fields,
-)
+from searchweb.facets import FacetCounts, Filters, count_facets, filter_query
+from searchweb.matching import MatchContext, build_query, highlight_terms
+from searchweb.query import Item, VisitorQuery, parse_visitor_query, with_synonyms
 from searchweb.snippets import snippet_html, title_html
+from searchweb.spelling import Suggestion, fuzzy_alternatives, suggest_query
+
+SORTS = ("relevance", "newest", "oldest")
+# With this many results or fewer, "did you mean" looks for a better spelling.
+FEW_RESULTS = 2
 
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """A validated search: the query text and which page of results."""
+    """A validated search: the text, the page, the filters and the order."""
 
     query: str
     page: int = 1
     per_page: int = 10
+    sort: str = "relevance"
+    filters: Filters = field(default_factory=Filters)
+    with_facets: bool = True
+    with_snippets: bool = True
+
+
+@dataclass(frozen=True)
+class SnippetSettings:
+    """How much of each hit's body the snippet shows (from the deployment's Settings)."""
+
+    fragments: int = 2
+    context_chars: int = 90
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """What the deployment adds to every search: languages, snippets, synonyms."""
+
+    languages: tuple[str, ...] = ("en",)
+    snippets: SnippetSettings = field(default_factory=SnippetSettings)
+    synonyms: tuple[tuple[str, str], ...] = ()
+    recency_boost: float = 0.0  # see searchweb.ranking
 
 
 @dataclass(frozen=True)
@@ -62,57 +91,127 @@ class SearchResults:
     hits: list[Hit]
     took_ms: float
     notices: list[str] = field(default_factory=list)
+    sort: str = "relevance"
+    filters: Filters = field(default_factory=Filters)
+    facets: FacetCounts = field(default_factory=FacetCounts)
+    suggestion: Suggestion | None = None
+    fuzzy: bool = False
 
     @property
     def pages(self) -> int:
         return max(1, ceil(self.total / self.per_page)) if self.total else 0
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data["pages"] = self.pages
-        data["results"] = data.pop("hits")
-        return data
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "pages": self.pages,
+            "took_ms": self.took_ms,
+            "sort": self.sort,
+            "filters": self.filters.to_dict(),
+            "facets": self.facets.to_dict(),
+            "suggestion": self.suggestion.to_dict() if self.suggestion else None,
+            "fuzzy": self.fuzzy,
+            "notices": list(self.notices),
+            "results": [asdict(hit) for hit in self.hits],
+        }
 
 
-@dataclass(frozen=True)
-class SnippetSettings:
-    """How much of each hit's body the snippet shows (from the deployment's Settings)."""
+@dataclass
+class _Run:
+    """One executed query: its page of hits, total and the docnums of all matches."""
 
-    fragments: int = 2
-    context_chars: int = 90
+    parsed: VisitorQuery
+    hits: list[WhooshHit]
+    total: int
+    matched: q.Query | None
 
 
 def search(
     searcher: Searcher,
     request: SearchRequest,
-    languages: list[str] | None = None,
-    snippets: SnippetSettings | None = None,
+    options: SearchOptions | None = None,
     notices: list[str] | None = None,
 ) -> SearchResults:
     """Run `request` against `searcher` and return one page of highlighted results."""
     started = time.perf_counter()
-    parsed = parse_visitor_query(request.query)
-    fields = search_fields(languages or ["en"])
-    whoosh_query = build_query(parsed, searcher.schema, fields)
-    hits: list[Hit] = []
-    total = 0
-    if whoosh_query is not q.NullQuery:
-        page = searcher.search_page(whoosh_query, request.page, pagelen=request.per_page)
-        total = page.total
-        if request.page <= max(1, page.pagecount):
-            settings = snippets or SnippetSettings()
-            terms = cache(partial(highlight_terms, parsed, searcher.schema))
-            hits = [_to_hit(hit, terms, searcher, settings) for hit in page]
-    took_ms = (time.perf_counter() - started) * 1000
+    options = options or SearchOptions()
+    notices = list(notices or [])
+    context = MatchContext(searcher.schema, searcher.reader(), tuple(options.languages))
+    parsed = with_synonyms(parse_visitor_query(request.query), options.synonyms)
+    run = _execute(searcher, request, parsed, context)
+    suggestion, fuzzy = None, False
+    if parsed.words:
+        # With few results any rare word may be a typo; with many, only unknown words are.
+        suggestion = suggest_query(
+            request.query, parsed, context.reader, context.languages, run.total > FEW_RESULTS
+        )
+    if run.total == 0 and parsed.words:
+        fuzzy_run = _execute(searcher, request, _fuzzy(parsed, context), context)
+        if fuzzy_run.total:
+            run, fuzzy = fuzzy_run, True
+            notices.append(
+                f"No posts match “{request.query}” exactly; showing posts with close spellings."
+            )
+    facets = FacetCounts()
+    if request.with_facets and run.matched is not None and run.total:
+        facets = count_facets(context.reader, searcher.docs_for_query(run.matched))
+    terms = cache(partial(highlight_terms, run.parsed, context))
+    hits = [
+        _to_hit(hit, terms, searcher, options.snippets, request.with_snippets) for hit in run.hits
+    ]
     return SearchResults(
         query=request.query,
-        total=total,
+        total=run.total,
         page=request.page,
         per_page=request.per_page,
         hits=hits,
-        took_ms=round(took_ms, 2),
-        notices=list(notices or []),
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+        notices=notices,
+        sort=request.sort,
+        filters=request.filters,
+        facets=facets,
+        suggestion=suggestion,
+        fuzzy=fuzzy,
     )
+
+
+def _execute(
+    searcher: Searcher, request: SearchRequest, parsed: VisitorQuery, context: MatchContext
+) -> _Run:
+    """Fetch the requested page for `parsed` under the request's filters and order."""
+    text_query = build_query(parsed, context)
+    restrict = filter_query(request.filters, parsed.dates)
+    if text_query is q.NullQuery:
+        if restrict is None or not parsed.is_empty():
+            return _Run(parsed, [], 0, None)
+        text_query = q.Every()  # browsing by filter alone
+    matched = text_query if restrict is None else q.And([text_query, restrict])
+    sort = request.sort
+    if sort == "relevance" and isinstance(text_query, q.Every):
+        sort = "newest"
+    sorting = {} if sort == "relevance" else {"sortedby": "date", "reverse": sort == "newest"}
+    page = searcher.search_page(
+        text_query, request.page, pagelen=request.per_page, filter=restrict, **sorting
+    )
+    hits = list(page) if request.page <= max(1, page.pagecount) else []
+    return _Run(parsed, hits, page.total, matched)
+
+
+def _fuzzy(parsed: VisitorQuery, context: MatchContext) -> VisitorQuery:
+    """`parsed` with every plain word also matching its close spellings in the index."""
+    groups = []
+    for group in parsed.groups:
+        extra = [
+            Item(text=alternative)
+            for item in group
+            if not (item.phrase or item.prefix or item.field)
+            for alternative in fuzzy_alternatives(context.reader, context.languages, item.text)
+        ]
+        groups.append([*group, *extra])
+    return VisitorQuery(groups, parsed.required, parsed.excluded, parsed.dates)
 
 
 def _to_hit(
@@ -120,6 +219,7 @@ def _to_hit(
     terms: Callable[[str], frozenset[str]],
     searcher: Searcher,
     settings: SnippetSettings,
+    with_snippets: bool = True,
 ) -> Hit:
     """A stored document as a result; `terms(field)` gives the query's terms in a field."""
     stored = hit.fields()
@@ -129,18 +229,21 @@ def _to_hit(
     title = display.get("title") or ""
     body_name, title_name = body_field(language), title_field(language)
     published = stored.get("date")
-    return Hit(
-        url=stored["url"],
-        title=title,
-        title_html=title_html(title, terms(title_name), schema[title_name].analyzer),
-        snippet_html=snippet_html(
+    snippet = ""
+    if with_snippets:
+        snippet = snippet_html(
             stored.get("content") or "",
             terms(body_name),
             schema[body_name].analyzer,
             fragments=settings.fragments,
             context_chars=settings.context_chars,
             fallback=stored.get("summary") or "",
-        ),
+        )
+    return Hit(
+        url=stored["url"],
+        title=title,
+        title_html=title_html(title, terms(title_name), schema[title_name].analyzer),
+        snippet_html=snippet,
         date=published.date().isoformat() if published else None,
         author=display.get("author"),
         categories=list(display.get("categories") or []),

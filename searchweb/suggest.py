@@ -1,0 +1,94 @@
+"""Autocomplete: post titles and words for what a visitor has typed so far.
+
+It must answer in a few milliseconds on every keystroke, so its work is bounded: the last
+(partial) word is expanded to at most a few hundred terms of the spelling field, and titles
+come from one small, unsorted-by-relevance-beyond-top-N search of the title fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import islice
+
+from whoosh import query as q
+from whoosh.searching import Searcher
+
+from indexer.schema import title_field
+from searchweb.matching import analysed_query, expand_prefix
+from searchweb.spelling import spelling_fields
+
+MAX_PREFIX_CHARS = 64
+TERM_SCAN = 400
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One autocomplete entry: a post title (with its URL) or a word of the index."""
+
+    kind: str  # "title" or "term"
+    text: str
+    url: str | None = None
+
+    def to_dict(self) -> dict:
+        data = {"kind": self.kind, "text": self.text}
+        if self.url:
+            data["url"] = self.url
+        return data
+
+
+def suggest(
+    searcher: Searcher, prefix: str, languages: tuple[str, ...], limit: int = 8
+) -> list[Suggestion]:
+    """Titles first (up to half of `limit`), then words completing the last typed word."""
+    prefix = " ".join(prefix.lower().split())[:MAX_PREFIX_CHARS]
+    if not prefix:
+        return []
+    titles = _titles(searcher, prefix, languages, max(1, limit // 2))
+    terms = _terms(searcher, prefix, languages, limit - len(titles))
+    return [*titles, *terms]
+
+
+def _titles(
+    searcher: Searcher, prefix: str, languages: tuple[str, ...], limit: int
+) -> list[Suggestion]:
+    *complete, last = prefix.split(" ")
+    parts = []
+    for language in languages or ("en",):
+        name = title_field(language)
+        if name not in searcher.schema:
+            continue
+        words = [analysed_query(name, word, searcher.schema) for word in complete]
+        completions = [q.Term(name, t) for t in expand_prefix(searcher.reader(), name, last)]
+        if not completions:
+            exact = analysed_query(name, last, searcher.schema)
+            completions = [exact] if exact else []
+        if completions:
+            parts.append(q.And([*(w for w in words if w), q.Or(completions)]))
+    if not parts:
+        return []
+    hits = searcher.search(q.Or(parts), limit=limit)
+    return [
+        Suggestion("title", (hit.get("display") or {}).get("title") or hit["url"], hit["url"])
+        for hit in hits
+    ]
+
+
+def _terms(
+    searcher: Searcher, prefix: str, languages: tuple[str, ...], limit: int
+) -> list[Suggestion]:
+    if limit <= 0:
+        return []
+    *complete, last = prefix.split(" ")
+    if len(last) < 2:
+        return []
+    reader = searcher.reader()
+    counts: dict[str, int] = {}
+    for name in spelling_fields(reader, languages):
+        for term in islice(reader.expand_prefix(name, last), TERM_SCAN):
+            word = term.decode("utf-8") if isinstance(term, bytes) else term
+            counts[word] = counts.get(word, 0) + reader.doc_frequency(name, word)
+    ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    lead = " ".join(complete)
+    return [
+        Suggestion("term", f"{lead} {word}".strip()) for word, _ in ranked[:limit] if word != lead
+    ]
