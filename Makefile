@@ -7,7 +7,8 @@ DEMO_INDEX := data/index
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo demo-index test lint format extract-score clean
+.PHONY: install demo demo-index test lint format extract-score eval bench bench-quick \
+        bench-relevance bench-crawl screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,29 @@ format: $(STAMP)
 extract-score: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python ../shared/bench/extraction/score_gold.py \
 	    ../shared/fixtures/seed-site ../shared/corpora/sowrey ../shared/corpora/wasp ../shared/corpora/artsy
+
+## Every extraction table of issue 3 (answer keys, post detection, Zyte F1, speed) in one run
+eval: $(STAMP)
+	$(BIN)/python bench/eval_extraction.py
+
+## Speed against peers (Pagefind, SQLite FTS5): builds, incremental, HTTP latency, RSS
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+bench-quick: $(STAMP)
+	$(BIN)/python bench/run_all.py --quick --posts 2000
+
+## nDCG@10 on Cranfield and SciFact through the product, tantivy and SQLite FTS5 beside it
+bench-relevance: $(STAMP)
+	$(BIN)/python bench/relevance_peers.py --data ../shared/bench/relevance --collections cranfield,scifact
+
+## Crawl the sowrey corpus over loopback, then recrawl it unchanged
+bench-crawl: $(STAMP)
+	$(BIN)/python bench/crawl_sowrey.py
+
+## The README's screenshots of the results page (desktop and phone, light and dark)
+screenshots: $(STAMP)
+	$(BIN)/python docs/make_screenshots.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_INDEX) .pytest_cache .ruff_cache *.egg-info

@@ -10,14 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from indexer import __version__
+from searchweb.admin import admin
 from searchweb.config import Settings, load_settings
-from searchweb.engine import SearchBackend, WhooshSearchBackend
-from searchweb.params import ParameterError, query_text, search_request
-from searchweb.search import SearchResults, SnippetSettings
+from searchweb.engine import SearchBackend, backend_for
+from searchweb.limits import init_rate_limit
+from searchweb.openapi import openapi_document
+from searchweb.params import ParameterError, search_request, suggest_params
+from searchweb.querylog import init_querylog
+from searchweb.web import bp as web_pages
 
 
 def create_app(
@@ -29,14 +33,14 @@ def create_app(
     settings = load_settings(config_file=config_file, overrides=config)
     app = Flask(__name__)
     app.config["SETTINGS"] = settings
-    app.extensions["postsearch"] = backend or WhooshSearchBackend(
-        settings.index_dir,
-        SnippetSettings(settings.snippet_fragments, settings.snippet_context_chars),
-    )
+    app.extensions["postsearch"] = backend or backend_for(settings)
+    init_rate_limit(app, settings.rate_limit)
+    init_querylog(app)  # wraps the backend to log searches; adds /click and /admin/report
     _register_pages(app)
     _register_api(app)
     _register_errors(app)
     app.after_request(_security_headers)
+    app.after_request(_cors_headers)
     return app
 
 
@@ -49,30 +53,29 @@ def _settings() -> Settings:
 
 
 def _register_pages(app: Flask) -> None:
-    @app.get("/")
-    @app.get("/search")
-    def results_page():
-        settings = _settings()
-        text = query_text(request.args)
-        results: SearchResults | None = None
-        error = None
-        if text:
-            try:
-                search, notices = search_request(request.args, settings)
-            except ParameterError as problem:
-                error = problem.message
-                search, notices = search_request({"q": text}, settings)
-            results = _backend().search(search, notices)
-        return render_template(
-            "search.html", settings=settings, query=text, results=results, error=error
-        )
+    # The results page, /widget.js and /opensearch.xml: searchweb/web.py.
+    app.register_blueprint(web_pages)
 
 
 def _register_api(app: Flask) -> None:
+    app.register_blueprint(admin)  # POST /api/admin/reindex (needs the admin token)
+
     @app.get("/api/search")
     def api_search():
         search, notices = search_request(request.args, _settings())
-        return jsonify(_backend().search(search, notices).to_dict())
+        data = _backend().search(search, notices).to_dict()
+        data["search_id"] = g.get("search_id")  # for the click beacon; None when not logged
+        return jsonify(data)
+
+    @app.get("/api/suggest")
+    def api_suggest():
+        prefix, limit = suggest_params(request.args, _settings())
+        found = _backend().suggest(prefix, limit) if prefix.strip() else []
+        return jsonify(query=prefix, suggestions=[s.to_dict() for s in found])
+
+    @app.get("/api/openapi.json")
+    def api_openapi():
+        return jsonify(openapi_document(_settings(), request.host_url))
 
     @app.get("/health")
     def health():
@@ -103,6 +106,24 @@ def _register_errors(app: Flask) -> None:
 def error_response(code: str, message: str, status: int):
     """The one error shape of the JSON API: {"error": {"code", "message"}}."""
     return jsonify(error={"code": code, "message": message}), status
+
+
+def _cors_headers(response):
+    """Let the origins on the allow-list call the JSON API from a browser; no one else.
+
+    Only GETs of public data are cross-origin (no credentials), so the answer names the
+    caller's origin when it is allowed and says nothing otherwise: the browser then refuses.
+    """
+    origin = request.headers.get("Origin")
+    if not request.path.startswith("/api/") or request.path.startswith("/api/admin/"):
+        return response
+    response.vary.add("Origin")
+    if origin and origin in _settings().cors_origins:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+    return response
 
 
 def _security_headers(response):

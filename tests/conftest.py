@@ -61,7 +61,8 @@ def demo_queries() -> list[dict]:
 
 @pytest.fixture(scope="session")
 def demo_app(demo_index):
-    app = create_app({"index_dir": str(demo_index[0]), "site_name": "Demo blog"})
+    # No rate limit here: the browser and API tests share this app and type fast.
+    app = create_app({"index_dir": str(demo_index[0]), "site_name": "Demo blog", "rate_limit": ""})
     app.testing = True
     return app
 
