@@ -49,11 +49,13 @@ eval: $(STAMP)
 	$(BIN)/python bench/eval_extraction.py
 
 ## Speed against peers (Pagefind, SQLite FTS5): builds, incremental, HTTP latency, RSS
+BENCH_POSTS ?= 10000
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py --posts $(BENCH_POSTS)
 
+## The speed benchmark on a small site with fewer requests: checks that every step runs
 bench-quick: $(STAMP)
-	$(BIN)/python bench/run_all.py --quick --posts 2000
+	$(BIN)/python bench/run_all.py --posts 1000 --incr-posts 500 --quick
 
 ## nDCG@10 on Cranfield and SciFact through the product, tantivy and SQLite FTS5 beside it
 bench-relevance: $(STAMP)

@@ -17,6 +17,9 @@ from indexer.records import RawPage
 
 # A page this large is a data dump or an attack, not a blog post.
 MAX_PAGE_BYTES = 20 * 1024 * 1024
+# Real themes nest a few dozen elements deep; past this a page is an attack, and the later
+# stages (bs4 searches per element, recursive text collection) would take hours on it.
+MAX_DEPTH = 512
 
 # Elements whose end starts a new line of text for a reader.
 BLOCK_TAGS = frozenset(
@@ -47,7 +50,21 @@ def parse_page(page: RawPage) -> BeautifulSoup:
     soup = BeautifulSoup(content, "lxml")
     if soup.find(True) is None:
         raise PageError(page.location, "no HTML elements")
+    if _deeper_than(soup, MAX_DEPTH):
+        raise PageError(page.location, f"elements nested deeper than {MAX_DEPTH} levels")
     return soup
+
+
+def _deeper_than(soup: BeautifulSoup, limit: int) -> bool:
+    """Whether any element sits more than `limit` levels down (an iterative walk: a
+    recursive one would itself fail on the pages this guards against)."""
+    stack: list[tuple[Tag, int]] = [(soup, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in node.contents if isinstance(child, Tag))
+    return False
 
 
 def visible_text(node: Tag | None) -> str:

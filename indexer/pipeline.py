@@ -38,8 +38,9 @@ from indexer.crawl import (
     PageUnchanged,
     crawl_key,
 )
-from indexer.errors import PageError, SourceError
+from indexer.errors import PageError, PostsearchError, SourceError
 from indexer.extract import extract_post
+from indexer.parse import MAX_PAGE_BYTES
 from indexer.records import Failure, IndexSummary, Post, RawPage, Skip
 from indexer.sources import html_files, page_url, single_page_url
 from indexer.state import CrawlState, content_hash, save_states
@@ -70,6 +71,7 @@ class RunSummary(IndexSummary):
     deleted: list[str] = field(default_factory=list)
     refused_deletes: list[str] = field(default_factory=list)
     mass_delete_message: str | None = None
+    truncated: list[str] = field(default_factory=list)  # crawls stopped by crawl_max_pages
 
 
 @dataclass(frozen=True)
@@ -95,12 +97,23 @@ def index_sources(
     index_dir = getattr(store, "index_dir", None)
     full = bool(getattr(store, "rebuild", False))
     run = _Run(store, options, index_dir, full)
-    with store:
-        for source in sources:
-            run.index_source(source)
-        run.apply_deletions()
+    try:
+        with store:
+            for source in sources:
+                run.index_source(source)
+            run.apply_deletions()
+    except OSError as error:  # a full disk, a read-only mount: one clear line, not a traceback
+        where = error.filename or index_dir or "the index"
+        raise IndexWriteError(
+            f"cannot write the index ({error.strerror or error} at {where}); the last "
+            "complete commit is still the index served"
+        ) from error
     run.after_commit()
     return run.summary
+
+
+class IndexWriteError(PostsearchError):
+    """The store could not write (no space left, a read-only or failing disk)."""
 
 
 def _check_source(source: str | Path) -> str | Path:
@@ -144,13 +157,19 @@ class _Run:
             if self._bar is not None:
                 self._bar.close()
                 self._bar = None
+        crawler = getattr(self, "crawler", None)
+        if isinstance(source, str) and crawler is not None and crawler.truncated:
+            limit = crawler.options.max_pages
+            self.summary.truncated.append(f"{source}: stopped at crawl_max_pages ({limit})")
 
     def _learn_from_folder(self, folder: Path) -> None:
         """Learn the theme from pages taken evenly across the folder (old and new posts)."""
         sample = []
         for file in _spread(html_files(folder), TEMPLATE_SAMPLE):
             try:
-                sample.append(RawPage(str(file), file.as_uri(), file.read_bytes()))
+                if file.stat().st_size > MAX_PAGE_BYTES:
+                    continue
+                sample.append(RawPage(str(file), file.resolve().as_uri(), file.read_bytes()))
             except OSError:
                 continue
         self.template = templates.learn(sample)
@@ -373,6 +392,9 @@ def _file_events(files: list[tuple[Path, str]], state, known: set[str]) -> Itera
     for file, url in files:
         present.add(url)
         try:
+            if file.stat().st_size > MAX_PAGE_BYTES:  # refused unread: memory stays bounded
+                yield PageFailed(str(file), f"larger than {MAX_PAGE_BYTES // (1024 * 1024)} MB")
+                continue
             content = file.read_bytes()
         except OSError as error:
             yield PageFailed(str(file), f"cannot read: {error.strerror}")
@@ -506,6 +528,8 @@ def print_summary(summary: IndexSummary, out: TextIO, index_dir: Path | None = N
     print(f"  failed   {len(summary.failed):>6}", file=out)
     for failure in summary.failed:
         print(f"           {failure.location}: {failure.reason}", file=out)
+    for note in getattr(summary, "truncated", ()):
+        print(f"  truncated {note}", file=out)
     message = getattr(summary, "mass_delete_message", None)
     if message:
         print(f"  NOT deleted {len(summary.refused_deletes)}: {message}", file=out)

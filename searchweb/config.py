@@ -41,6 +41,7 @@ class Settings:
     snippet_fragments: int = 2
     snippet_context_chars: int = 90
     recency_boost: float = 0.0  # 0 = off; else weight of a one-year half-life freshness bonus
+    query_time_limit: float = 2.0  # seconds; a slower search returns what it found, with a notice
     synonyms: tuple[tuple[str, str], ...] = ()  # ("colour", "color"): query-time, no reindex
     # Web: which other origins may call the JSON API from a browser, and request limits.
     cors_origins: tuple[str, ...] = ()
@@ -84,6 +85,8 @@ class Settings:
         for name in ("recency_boost", "crawl_delay"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must not be negative, not {getattr(self, name)}")
+        if self.query_time_limit <= 0:
+            raise ConfigError(f"query_time_limit must be positive, not {self.query_time_limit}")
         if self.crawl_timeout <= 0:
             raise ConfigError(f"crawl_timeout must be positive, not {self.crawl_timeout}")
 

@@ -101,5 +101,6 @@ def backend_for(settings: Settings) -> WhooshSearchBackend:
         snippets=SnippetSettings(settings.snippet_fragments, settings.snippet_context_chars),
         synonyms=settings.synonyms,
         recency_boost=settings.recency_boost,
+        time_limit=settings.query_time_limit,
     )
     return WhooshSearchBackend(settings.index_dir, options)

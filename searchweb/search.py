@@ -13,16 +13,17 @@ there are none, and make snippets for the hits shown only.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
 from functools import cache, partial
 from math import ceil
 
 from whoosh import query as q
+from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector, TopCollector
 from whoosh.searching import Hit as WhooshHit
-from whoosh.searching import Searcher
+from whoosh.searching import ResultsPage, Searcher
 
-from indexer.schema import body_field, title_field
+from indexer.schema import body_field, stored_text, title_field
 from searchweb.facets import FacetCounts, Filters, count_facets, filter_query
 from searchweb.matching import MatchContext, build_query, highlight_terms
 from searchweb.query import Item, VisitorQuery, parse_visitor_query, with_synonyms
@@ -63,6 +64,7 @@ class SearchOptions:
     snippets: SnippetSettings = field(default_factory=SnippetSettings)
     synonyms: tuple[tuple[str, str], ...] = ()
     recency_boost: float = 0.0  # see searchweb.ranking
+    time_limit: float = 2.0  # seconds one search may take before it returns what it has
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,8 @@ class _Run:
     parsed: VisitorQuery
     hits: list[WhooshHit]
     total: int
-    matched: q.Query | None
+    docnums: Collection[int]
+    timed_out: bool = False
 
 
 def search(
@@ -141,7 +144,7 @@ def search(
     notices = list(notices or [])
     context = MatchContext(searcher.schema, searcher.reader(), tuple(options.languages))
     parsed = with_synonyms(parse_visitor_query(request.query), options.synonyms)
-    run = _execute(searcher, request, parsed, context)
+    run = _execute(searcher, request, parsed, context, options.time_limit)
     suggestion, fuzzy = None, False
     if parsed.words:
         # With few results any rare word may be a typo; with many, only unknown words are.
@@ -149,15 +152,19 @@ def search(
             request.query, parsed, context.reader, context.languages, run.total > FEW_RESULTS
         )
     if run.total == 0 and parsed.words:
-        fuzzy_run = _execute(searcher, request, _fuzzy(parsed, context), context)
+        fuzzy_run = _execute(
+            searcher, request, _fuzzy(parsed, context), context, options.time_limit
+        )
         if fuzzy_run.total:
             run, fuzzy = fuzzy_run, True
             notices.append(
                 f"No posts match “{request.query}” exactly; showing posts with close spellings."
             )
+    if run.timed_out:
+        notices.append("This search took too long; the results shown may be incomplete.")
     facets = FacetCounts()
-    if request.with_facets and run.matched is not None and run.total:
-        facets = count_facets(context.reader, searcher.docs_for_query(run.matched))
+    if request.with_facets and run.total and not run.timed_out:
+        facets = count_facets(context.reader, run.docnums)
     terms = cache(partial(highlight_terms, run.parsed, context))
     hits = [
         _to_hit(hit, terms, searcher, options.snippets, request.with_snippets) for hit in run.hits
@@ -179,25 +186,55 @@ def search(
 
 
 def _execute(
-    searcher: Searcher, request: SearchRequest, parsed: VisitorQuery, context: MatchContext
+    searcher: Searcher,
+    request: SearchRequest,
+    parsed: VisitorQuery,
+    context: MatchContext,
+    time_limit: float,
 ) -> _Run:
     """Fetch the requested page for `parsed` under the request's filters and order."""
     text_query = build_query(parsed, context)
     restrict = filter_query(request.filters, parsed.dates)
     if text_query is q.NullQuery:
         if restrict is None or not parsed.is_empty():
-            return _Run(parsed, [], 0, None)
+            return _Run(parsed, [], 0, ())
         text_query = q.Every()  # browsing by filter alone
-    matched = text_query if restrict is None else q.And([text_query, restrict])
     sort = request.sort
     if sort == "relevance" and isinstance(text_query, q.Every):
         sort = "newest"
     sorting = {} if sort == "relevance" else {"sortedby": "date", "reverse": sort == "newest"}
-    page = searcher.search_page(
-        text_query, request.page, pagelen=request.per_page, filter=restrict, **sorting
-    )
+    limit = request.page * request.per_page
+    top = searcher.collector(limit=limit, **sorting) if sorting else _EveryMatch(limit)
+    # The filter must wrap the timer: a wrapping collector drives its child's matches itself.
+    timed = TimeLimitCollector(top, timelimit=time_limit, use_alarm=False)
+    collector = timed if restrict is None else FilterCollector(timed, allow=restrict)
+    timed_out = False
+    try:
+        searcher.search_with_collector(text_query, collector)
+    except TimeLimit:
+        timed_out = True  # keep what was found in time; say so rather than fail
+    results = collector.results()
+    page = ResultsPage(results, request.page, request.per_page)
     hits = list(page) if request.page <= max(1, page.pagecount) else []
-    return _Run(parsed, hits, page.total, matched)
+    docnums = top.docnums if isinstance(top, _EveryMatch) else results.docs()
+    return _Run(parsed, hits, page.total, docnums, timed_out)
+
+
+class _EveryMatch(TopCollector):
+    """Keeps the top N by score, and the number of every match, in one pass.
+
+    Whoosh's TopCollector may skip blocks that cannot reach the top N, but then counts the
+    total, and we counted facets, by running the query twice more; scoring every match
+    once and keeping its number was measured faster than those three passes together.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit=limit, usequality=False)
+        self.docnums: list[int] = []
+
+    def _collect(self, global_docnum: int, score: float) -> float:
+        self.docnums.append(global_docnum)
+        return super()._collect(global_docnum, score)
 
 
 def _fuzzy(parsed: VisitorQuery, context: MatchContext) -> VisitorQuery:
@@ -232,7 +269,7 @@ def _to_hit(
     snippet = ""
     if with_snippets:
         snippet = snippet_html(
-            stored.get("content") or "",
+            stored_text(stored.get("content")),
             terms(body_name),
             schema[body_name].analyzer,
             fragments=settings.fragments,

@@ -19,6 +19,8 @@ from searchweb.spelling import spelling_fields
 
 MAX_PREFIX_CHARS = 64
 TERM_SCAN = 400
+# The last word of a title search completes to this many of the most frequent words.
+TITLE_COMPLETIONS = 8
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,16 @@ def _titles(
     searcher: Searcher, prefix: str, languages: tuple[str, ...], limit: int
 ) -> list[Suggestion]:
     *complete, last = prefix.split(" ")
+    if len(last) < 2 and not complete:
+        return []  # one letter says too little to pick a title, and expands to most words
     parts = []
     for language in languages or ("en",):
         name = title_field(language)
         if name not in searcher.schema:
             continue
         words = [analysed_query(name, word, searcher.schema) for word in complete]
-        completions = [q.Term(name, t) for t in expand_prefix(searcher.reader(), name, last)]
+        expanded = expand_prefix(searcher.reader(), name, last)[:TITLE_COMPLETIONS]
+        completions = [q.Term(name, t) for t in expanded]
         if not completions:
             exact = analysed_query(name, last, searcher.schema)
             completions = [exact] if exact else []

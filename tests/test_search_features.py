@@ -191,3 +191,17 @@ def test_bad_filters_are_400s_in_the_error_shape(demo_client, params, code):
     response = demo_client.get("/api/search", query_string=params)
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == code
+
+
+def test_recency_boost_lifts_recent_posts_when_switched_on(demo_index):
+    index_dir = demo_index[0]
+    plain = create_app(config={"index_dir": index_dir, "query_log": False}).test_client()
+    fresh = create_app(
+        config={"index_dir": index_dir, "query_log": False, "recency_boost": 1000.0}
+    ).test_client()
+    by_relevance = _search(plain, q="garden")
+    newest = _search(plain, q="garden", sort="newest")["results"][0]
+    assert by_relevance["results"][0]["url"] != newest["url"]  # else the test shows nothing
+    boosted = _search(fresh, q="garden")
+    assert boosted["results"][0]["url"] == newest["url"]
+    assert {h["url"] for h in boosted["results"]} == {h["url"] for h in by_relevance["results"]}
