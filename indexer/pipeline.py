@@ -14,13 +14,8 @@ it was, and the per-page state (indexer.state) is only saved after the index com
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import json
-import os
 import sys
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -38,13 +33,14 @@ from indexer.crawl import (
     PageUnchanged,
     crawl_key,
 )
-from indexer.errors import PageError, PostsearchError, SourceError
-from indexer.extract import extract_post
+from indexer.errors import PostsearchError, SourceError
 from indexer.parse import MAX_PAGE_BYTES
 from indexer.records import Failure, IndexSummary, Post, RawPage, Skip
 from indexer.sources import html_files, page_url, single_page_url
 from indexer.state import CrawlState, content_hash, save_states
 from indexer.store import PostStore
+from indexer.template import learn_template
+from indexer.workers import Extractor, load_template, overrides_from, save_template
 from indexer.wxr import is_wxr, wxr_events
 
 MASS_DELETE_SHARE = 0.10
@@ -135,8 +131,8 @@ class _Run:
         self.full = full
         self.summary = RunSummary()
         self.states: list[CrawlState] = []
-        self.template = None if full else templates.load(self.index_dir)
-        self.overrides = templates.overrides(options.overrides)
+        self.template = None if full else load_template(self.index_dir)
+        self.overrides = overrides_from(options.overrides)
         self.template_learned = False
         self._gone: dict[str, tuple[CrawlState, str]] = {}  # doc url → (state, page key)
         self._indexed: set[str] = set()
@@ -172,7 +168,7 @@ class _Run:
                 sample.append(RawPage(str(file), file.resolve().as_uri(), file.read_bytes()))
             except OSError:
                 continue
-        self.template = templates.learn(sample)
+        self.template = learn_template(sample, limit=TEMPLATE_SAMPLE)
         self.template_learned = True
 
     def _state_for(self, source_id: str) -> CrawlState | None:
@@ -199,7 +195,7 @@ class _Run:
 
     def _consume(self, events: Iterator[Any], state: CrawlState | None) -> None:
         buffered: list[PageFetched] = []
-        with _Extractor(self.options.workers) as extractor:
+        with Extractor(self.options.workers) as extractor:
             for event in events:
                 self._tick(event)
                 if isinstance(event, PageFetched) and self._unchanged(event, state):
@@ -229,11 +225,12 @@ class _Run:
             )
 
     def _needs_template(self) -> bool:
-        return self.template is None and not self.template_learned and templates.available()
+        return self.template is None and not self.template_learned
 
     def _learn_and_flush(self, buffered: list[PageFetched], extractor, state) -> None:
         if self._needs_template() and buffered:
-            self.template = templates.learn([e.page for e in _spread(buffered, TEMPLATE_SAMPLE)])
+            pages = [e.page for e in _spread(buffered, TEMPLATE_SAMPLE)]
+            self.template = learn_template(pages, limit=TEMPLATE_SAMPLE)
         self.template_learned = True
         for event in buffered:
             self._handle(event, extractor, state)
@@ -254,7 +251,7 @@ class _Run:
         self.summary.unchanged += 1
         return True
 
-    def _handle(self, event: Any, extractor: _Extractor, state: CrawlState | None) -> None:
+    def _handle(self, event: Any, extractor: Extractor, state: CrawlState | None) -> None:
         if isinstance(event, PageFetched):
             for done, outcome in extractor.submit(event, self.template, self.overrides):
                 self._record(done, outcome, state)
@@ -335,7 +332,7 @@ class _Run:
         generation = getattr(self.store, "generation", None)
         save_states(self.index_dir, self.states, generation, reset=self.full)
         if self.template is not None:
-            templates.save(self.template, self.index_dir)
+            save_template(self.template, self.index_dir)
 
 
 def _store_contains(store: PostStore, url: str) -> bool:
@@ -404,66 +401,6 @@ def _file_events(files: list[tuple[Path, str]], state, known: set[str]) -> Itera
         yield PageGone(key, "no longer in the folder")
 
 
-# -- extraction in a process pool ------------------------------------------------------
-
-
-def extract_one(page: RawPage, template: Any, overrides: Any) -> Post | Skip | Failure:
-    """Extract one page (in a worker process); every error becomes a Failure record."""
-    try:
-        return templates.extract(page, template, overrides)
-    except PageError as error:
-        return Failure(location=error.location, reason=error.reason)
-    except Exception as error:  # a bug or a page that breaks a parser: report it, go on
-        return Failure(location=page.location, reason=f"{type(error).__name__}: {error}")
-
-
-def _warm_up() -> None:
-    """Nothing: submitted once so the pool forks its workers before any crawl thread runs."""
-
-
-class _Extractor:
-    """Extraction in a process pool (or inline with one worker).
-
-    The pool is started (forked) on entry, before the crawler starts its threads, so no
-    worker inherits a lock some thread held. Results come back in completion order to the
-    caller, which alone writes to the store (Whoosh has one writer)."""
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers or os.cpu_count() or 1
-        self._pool: ProcessPoolExecutor | None = None
-        self._running: dict[Future, PageFetched] = {}
-
-    def __enter__(self) -> _Extractor:
-        if self.workers > 1:
-            self._pool = ProcessPoolExecutor(self.workers)
-            self._pool.submit(_warm_up).result()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-
-    def submit(self, event: PageFetched, template: Any, overrides: Any):
-        """Queue a page; yields the (event, outcome) pairs that are ready."""
-        if self._pool is None:
-            yield event, extract_one(event.page, template, overrides)
-            return
-        future = self._pool.submit(extract_one, event.page, template, overrides)
-        self._running[future] = event
-        while len(self._running) > self.workers * 8:
-            yield from self._collect()
-
-    def _collect(self):
-        done, _ = wait(self._running, return_when=FIRST_COMPLETED)
-        for future in done:
-            yield self._running.pop(future), future.result()
-
-    def drain(self):
-        """Everything still running."""
-        while self._running:
-            yield from self._collect()
-
-
 # -- one page, for the admin webhook -----------------------------------------------------
 
 
@@ -482,7 +419,7 @@ def reindex_url(
     event = Crawler(_with_start(crawl, site_url), None).fetch_one(url)
     with store:
         state = run._state_for(_source_id(site_url))
-        with _Extractor(1) as extractor:
+        with Extractor(1) as extractor:
             run._handle(event, extractor, state)
         if isinstance(event, PageGone) and not run._gone:
             run._gone[event.key] = (None, event.key)  # not crawled before: its URL is the key
@@ -533,73 +470,3 @@ def print_summary(summary: IndexSummary, out: TextIO, index_dir: Path | None = N
     message = getattr(summary, "mass_delete_message", None)
     if message:
         print(f"  NOT deleted {len(summary.refused_deletes)}: {message}", file=out)
-
-
-class templates:
-    """The adapter to the site-template learner (indexer.template, written alongside):
-    without that module, or with an extract_post that takes no template, pages are
-    extracted as before. The template is saved as template.json in the index directory
-    and reused by incremental runs and the webhook."""
-
-    FILE = "template.json"
-
-    @staticmethod
-    def _module():
-        try:
-            module = importlib.import_module("indexer.template")
-        except ImportError:
-            return None
-        return module if hasattr(module, "learn_template") else None
-
-    @staticmethod
-    def available() -> bool:
-        return templates._module() is not None and templates._takes("template")
-
-    @staticmethod
-    def _takes(name: str) -> bool:
-        return name in inspect.signature(extract_post).parameters
-
-    @staticmethod
-    def learn(pages: list[RawPage]) -> Any:
-        module = templates._module()
-        return module.learn_template(pages, limit=TEMPLATE_SAMPLE) if module else None
-
-    @staticmethod
-    def overrides(selectors: dict[str, Any] | None) -> Any:
-        """The config's selectors as the extractor's ExtractionOverrides (validated once,
-        here, so a bad selector stops the run before any page is read)."""
-        if not selectors or not templates._takes("overrides"):
-            return None
-        from indexer.overrides import ExtractionOverrides
-
-        values = {k: tuple(v) if k == "ignore_selectors" else v for k, v in selectors.items()}
-        return ExtractionOverrides(**values)
-
-    @staticmethod
-    def extract(page: RawPage, template: Any, overrides: Any) -> Post | Skip:
-        kwargs: dict[str, Any] = {}
-        if template is not None and templates._takes("template"):
-            kwargs["template"] = template
-        if overrides is not None:
-            kwargs["overrides"] = overrides
-        return extract_post(page, **kwargs)
-
-    @staticmethod
-    def load(index_dir: Path | None) -> Any:
-        module = templates._module()
-        path = Path(index_dir or "") / templates.FILE
-        if module is None or index_dir is None or not path.exists():
-            return None
-        text = path.read_text(encoding="utf-8")
-        try:
-            return module.SiteTemplate.from_json(text)
-        except (TypeError, AttributeError):
-            return module.SiteTemplate.from_json(json.loads(text))
-
-    @staticmethod
-    def save(template: Any, index_dir: Path) -> None:
-        data = template.to_json()
-        text = data if isinstance(data, str) else json.dumps(data, indent=2, sort_keys=True)
-        tmp = Path(index_dir) / (templates.FILE + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, Path(index_dir) / templates.FILE)

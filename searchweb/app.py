@@ -15,12 +15,12 @@ from werkzeug.exceptions import HTTPException
 
 from indexer import __version__
 from searchweb.admin import admin
+from searchweb.clicks import init_querylog
 from searchweb.config import Settings, load_settings
 from searchweb.engine import SearchBackend, backend_for
 from searchweb.limits import init_rate_limit
 from searchweb.openapi import openapi_document
 from searchweb.params import ParameterError, search_request, suggest_params
-from searchweb.querylog import init_querylog
 from searchweb.web import bp as web_pages
 
 

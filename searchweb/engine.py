@@ -27,7 +27,7 @@ from searchweb.search import (
     SnippetSettings,
     search,
 )
-from searchweb.suggest import Suggestion, suggest
+from searchweb.suggest import Completion, suggest
 
 SUGGEST_LIMIT = 8
 
@@ -38,7 +38,7 @@ class SearchBackend(Protocol):
     def search(self, request: SearchRequest, notices: list[str] | None = None) -> SearchResults:
         """One page of results for `request`."""
 
-    def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[Suggestion]:
+    def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[Completion]:
         """Post titles and index words completing `prefix`, best first."""
 
     def has_url(self, url: str) -> bool:
@@ -73,7 +73,7 @@ class WhooshSearchBackend:
         searcher = self.searcher()
         return search(searcher, request, self._local.options, notices)
 
-    def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[Suggestion]:
+    def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[Completion]:
         searcher = self.searcher()
         return suggest(searcher, prefix, self._local.options.languages, limit)
 
@@ -82,11 +82,6 @@ class WhooshSearchBackend:
 
     def doc_count(self) -> int:
         return self.searcher().doc_count()
-
-    def every_url(self) -> list[str]:
-        """All indexed URLs (for tests and tools; not for the request path)."""
-        searcher = self.searcher()
-        return [fields["url"] for fields in searcher.documents()] if searcher.doc_count() else []
 
     def _options(self) -> SearchOptions:
         # The manifest says which languages the index holds; a reindex may add one.

@@ -27,8 +27,9 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup, escape
 
 from indexer.errors import PostsearchError
+from searchweb.clicks import search_backend
 from searchweb.config import Settings
-from searchweb.querylog import log_path, search_backend
+from searchweb.querylog import log_path
 from searchweb.search import SearchRequest
 
 DEFAULT_SINCE_DAYS = 30

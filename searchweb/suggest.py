@@ -24,7 +24,7 @@ TITLE_COMPLETIONS = 8
 
 
 @dataclass(frozen=True)
-class Suggestion:
+class Completion:
     """One autocomplete entry: a post title (with its URL) or a word of the index."""
 
     kind: str  # "title" or "term"
@@ -40,7 +40,7 @@ class Suggestion:
 
 def suggest(
     searcher: Searcher, prefix: str, languages: tuple[str, ...], limit: int = 8
-) -> list[Suggestion]:
+) -> list[Completion]:
     """Titles first (up to half of `limit`), then words completing the last typed word."""
     prefix = " ".join(prefix.lower().split())[:MAX_PREFIX_CHARS]
     if not prefix:
@@ -52,7 +52,7 @@ def suggest(
 
 def _titles(
     searcher: Searcher, prefix: str, languages: tuple[str, ...], limit: int
-) -> list[Suggestion]:
+) -> list[Completion]:
     *complete, last = prefix.split(" ")
     if len(last) < 2 and not complete:
         return []  # one letter says too little to pick a title, and expands to most words
@@ -73,14 +73,14 @@ def _titles(
         return []
     hits = searcher.search(q.Or(parts), limit=limit)
     return [
-        Suggestion("title", (hit.get("display") or {}).get("title") or hit["url"], hit["url"])
+        Completion("title", (hit.get("display") or {}).get("title") or hit["url"], hit["url"])
         for hit in hits
     ]
 
 
 def _terms(
     searcher: Searcher, prefix: str, languages: tuple[str, ...], limit: int
-) -> list[Suggestion]:
+) -> list[Completion]:
     if limit <= 0:
         return []
     *complete, last = prefix.split(" ")
@@ -95,5 +95,5 @@ def _terms(
     ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
     lead = " ".join(complete)
     return [
-        Suggestion("term", f"{lead} {word}".strip()) for word, _ in ranked[:limit] if word != lead
+        Completion("term", f"{lead} {word}".strip()) for word, _ in ranked[:limit] if word != lead
     ]
