@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-from nltk.stem.snowball import SnowballStemmer
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
@@ -69,7 +68,11 @@ def _stem(language: str, word: str) -> str:
 
 
 @cache
-def _stemmer(language: str) -> SnowballStemmer:
+def _stemmer(language: str):  # -> nltk.stem.snowball.SnowballStemmer
+    # Imported on first use: importing nltk costs ~0.15 s, which an incremental run that
+    # finds nothing changed, or the CLI's other commands, need not pay.
+    from nltk.stem.snowball import SnowballStemmer
+
     return SnowballStemmer(SNOWBALL_LANGUAGES[language])
 
 

@@ -42,20 +42,27 @@ def _warm_up() -> None:
 class Extractor:
     """Extraction in a process pool (or inline with one worker).
 
-    The pool is started (forked) on entry, before the crawler starts its threads, so no
-    worker inherits a lock some thread held. Results come back in completion order to the
-    caller, which alone writes to the store."""
+    For a crawl the pool is started (forked) on entry, before the crawler starts its
+    threads, so no worker inherits a lock some thread held; without threads it may start
+    after `pool_after` pages. Results come back in completion order to the caller, which
+    alone writes to the store."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, pool_after: int = 0) -> None:
         self.workers = workers or os.cpu_count() or 1
+        self.pool_after = pool_after  # pages extracted inline before the pool starts
+        self._inline = 0
         self._pool: ProcessPoolExecutor | None = None
         self._running: dict[Future, PageFetched] = {}
 
     def __enter__(self) -> Extractor:
-        if self.workers > 1:
+        if self.pool_after == 0:
+            self._start_pool()
+        return self
+
+    def _start_pool(self) -> None:
+        if self.workers > 1 and self._pool is None:
             self._pool = ProcessPoolExecutor(self.workers)
             self._pool.submit(_warm_up).result()
-        return self
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
@@ -63,7 +70,10 @@ class Extractor:
 
     def submit(self, event: PageFetched, template: Any, overrides: Any):
         """Queue a page; yields the (event, outcome) pairs that are ready."""
+        if self._pool is None and self._inline >= self.pool_after:
+            self._start_pool()
         if self._pool is None:
+            self._inline += 1
             yield event, extract_one(event.page, template, overrides)
             return
         future = self._pool.submit(extract_one, event.page, template, overrides)

@@ -101,7 +101,7 @@ def init_querylog(app: Flask) -> QueryLog | None:
         app.extensions["postsearch"] = LoggedBackend(app.extensions["postsearch"], log)
         atexit.register(log.close, 2.0)
     app.extensions["querylog"] = log
-    from searchweb.report import report_bp  # the report reads this module's log
+    from searchweb.report_page import report_bp  # the report reads this module's log
 
     app.register_blueprint(querylog_bp)
     app.register_blueprint(report_bp)

@@ -73,7 +73,7 @@ def _answers(settings: Settings, config_file: str | None):
     """Result counts from the same backend the server builds (so with its synonyms), or
     None when the index cannot be opened: the report is still worth printing."""
     from searchweb.app import create_app
-    from searchweb.report import answers_now
+    from searchweb.report_page import answers_now
 
     overrides = {"index_dir": str(settings.index_dir), "query_log": False}
     try:
