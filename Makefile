@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install demo demo-index test lint format extract-score eval bench bench-quick \
-        bench-relevance bench-crawl screenshots clean
+        bench-relevance bench-crawl harden screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ bench-relevance: $(STAMP)
 ## Crawl the sowrey corpus over loopback, then recrawl it unchanged
 bench-crawl: $(STAMP)
 	$(BIN)/python bench/crawl_sowrey.py
+
+## Load during a full reindex (50 requests/s for 60 s), and the fuzz run's status counts
+harden: $(STAMP)
+	$(BIN)/python bench/harden_load.py --json /tmp/postsearch-harden.json
+	POSTSEARCH_FUZZ_COUNT=1 $(BIN)/pytest tests/test_api_fuzz_statuses.py -q -s
 
 ## The README's screenshots of the results page (desktop and phone, light and dark)
 screenshots: $(STAMP)

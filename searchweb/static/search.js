@@ -9,6 +9,11 @@
   "use strict";
 
   var form = document.getElementById("search-form");
+  // Links go only to web addresses: the indexer refuses others, and this is a second guard.
+  function webUrl(url) {
+    return typeof url === "string" && /^(https?:\/\/|\/)/i.test(url) ? url : "#";
+  }
+
   if (!form || !window.fetch || !window.URLSearchParams || !window.DOMParser) return;
   var input = document.getElementById("q");
   var area = document.getElementById("results");
@@ -273,7 +278,7 @@
     var start = data ? (data.page - 1) * data.per_page + 1 : 1;
     var list = el("ol", { class: "results", start: start });
     ((data && data.results) || []).forEach(function (hit) {
-      var title = el("a", { href: hit.url });
+      var title = el("a", { href: webUrl(hit.url) });
       title.appendChild(markOnly(hit.title_html));
       var meta = el("p", { class: "result-meta" });
       if (hit.date) meta.appendChild(el("time", { datetime: hit.date }, [hit.date]));
@@ -403,8 +408,8 @@
     var item = options[index];
     closeSuggestions();
     if (!item) return;
-    if (item.kind === "title" && item.url) {
-      location.assign(item.url);
+    if (item.kind === "title" && webUrl(item.url) !== "#") {
+      location.assign(webUrl(item.url));
       return;
     }
     input.value = input.value.replace(/\S*$/, item.text);

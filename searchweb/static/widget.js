@@ -92,6 +92,7 @@
     }
 
     function option(url, build) {
+      url = /^https?:\/\//i.test(url) ? url : fullResults(); // web addresses only
       var li = css(add(list, "li"), { padding: "6px 10px", cursor: "pointer" });
       li.id = id + "-" + items.length;
       li.setAttribute("role", "option");
