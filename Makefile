@@ -67,7 +67,7 @@ bench-crawl: $(STAMP)
 
 ## Load during a full reindex (50 requests/s for 60 s), and the fuzz run's status counts
 harden: $(STAMP)
-	$(BIN)/python bench/harden_load.py --json /tmp/postsearch-harden.json
+	$(BIN)/python bench/harden_load.py --nice 19 --workers 1 --json /tmp/postsearch-harden.json
 	POSTSEARCH_FUZZ_COUNT=1 $(BIN)/pytest tests/test_api_fuzz_statuses.py -q -s
 
 ## The README's screenshots of the results page (desktop and phone, light and dark)
