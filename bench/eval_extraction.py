@@ -33,6 +33,7 @@ from indexer.extract import extract  # noqa: E402
 from indexer.records import RawPage  # noqa: E402
 from indexer.sources import html_files, page_url, single_page_url  # noqa: E402
 from indexer.template import SiteTemplate, learn_template  # noqa: E402
+from searchweb.cli import extraction_record  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 BENCH = SHARED / "bench" / "extraction"
@@ -42,32 +43,14 @@ ZYTE = BENCH / "article-extraction-benchmark"
 PYTHON = sys.executable
 
 
-def extraction_record(path: Path) -> dict:
-    """One page as `postsearch extract --json` prints it."""
-    page = RawPage(str(path), single_page_url(path, None), path.read_bytes())
-    try:
-        result = extract(page)
-    except PageError as error:
-        return {"location": str(path), "error": error.reason}
-    post = result.post
-    return {
-        "location": str(path),
-        "url": post.url,
-        "is_post": result.is_post,
-        "skip_reason": result.skip_reason,
-        "title": post.title or None,
-        "date": to_iso(post.date),
-        "author": post.author,
-        "categories": list(post.categories),
-        "tags": list(post.tags),
-        "language": post.language,
-        "body": post.body,
-    }
-
-
 def extract_json(paths: list[str]) -> None:
+    """`postsearch extract --json`, in this process (score_gold.py runs it once per site)."""
     for path in paths:
-        print(json.dumps(extraction_record(Path(path)), ensure_ascii=False), flush=True)
+        try:
+            record = extraction_record(path)
+        except PageError as error:
+            record = {"location": path, "error": error.reason}
+        print(json.dumps(record, ensure_ascii=False), flush=True)
 
 
 def gold_table() -> None:

@@ -165,7 +165,7 @@ def run_extract(args: argparse.Namespace) -> int:
     failed = 0
     for location in args.pages:
         try:
-            record = _extraction_record(location)
+            record = extraction_record(location)
         except PageError as error:
             failed += 1
             record = {"location": location, "error": error.reason}
@@ -179,7 +179,8 @@ def run_extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _extraction_record(location: str) -> dict:
+def extraction_record(location: str) -> dict:
+    """One page as `postsearch extract --json` prints it (also what `make eval` scores)."""
     if location.startswith(("http://", "https://")):
         page = fetch_page(location)
     else:
