@@ -1,27 +1,27 @@
 """Filters (year, category, author, tag, date range) and facet counts over a whole result set.
 
-Counts are read from the index's sortable columns, loaded once per segment into plain lists
-and shared by every thread: counting a result set is then one list lookup per matching post,
-not a walk over the lexicon per facet value. Segments never change once written, so a
-segment's lists stay valid until a merge drops the segment (then they age out of the cache).
+Counts are read from the index's sortable columns, loaded once per segment into numpy arrays
+(searchweb.columns) and shared by every thread: counting a result set of any size is a few
+`bincount`s per segment, not a walk over the lexicon per facet value nor a Python step per post.
+Filters are Whoosh query objects; searchweb.evaluate turns them into a mask per segment.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
+import numpy as np
 from whoosh import query as q
 from whoosh.reading import IndexReader
 
+from searchweb.columns import segment_columns
 from searchweb.dates import DateRange
 
 FACET_NAMES = ("year", "category", "author", "tag")
 MAX_FACET_VALUES = 20
-_SEGMENT_CACHE_SIZE = 64
 
 
 @dataclass(frozen=True)
@@ -100,24 +100,30 @@ def _date_range(dates: DateRange) -> q.Query:
 
 
 def count_facets(reader: IndexReader, docnums: Iterable[int]) -> FacetCounts:
-    """Facet counts over `docnums` (global document numbers of `reader`)."""
-    columns = _columns(reader)
+    """Facet counts over `docnums` (global document numbers of `reader`, ascending)."""
+    docnums = np.asarray(docnums, dtype=np.int64)
     counters = {name: Counter() for name in FACET_NAMES}
-    years, authors, categories, tags = (
-        counters["year"],
-        counters["author"],
-        counters["category"],
-        counters["tag"],
-    )
-    for docnum in docnums:
-        year, author, post_categories, post_tags = columns[docnum]
-        if year:
-            years[year] += 1
-        if author:
-            authors[author] += 1
-        categories.update(post_categories)
-        tags.update(post_tags)
+    for segment_reader, offset in reader.leaf_readers():
+        end = offset + segment_reader.doc_count_all()
+        first, last = np.searchsorted(docnums, [offset, end])
+        local = docnums[first:last] - offset
+        if not len(local):
+            continue
+        columns = segment_columns(segment_reader)
+        years = columns.years[local]
+        values, counts = np.unique(years[years > 0], return_counts=True)
+        _add(counters["year"], [str(year) for year in values], counts)
+        authors = columns.authors[local]
+        counts = np.bincount(authors[authors >= 0], minlength=len(columns.author_names))
+        _add(counters["author"], columns.author_names, counts)
+        _add(counters["category"], columns.categories.values, columns.categories.counts(local))
+        _add(counters["tag"], columns.tags.values, columns.tags.counts(local))
     return FacetCounts({name: _top(name, counter) for name, counter in counters.items()})
+
+
+def _add(counter: Counter, names: Sequence[str], counts: np.ndarray) -> None:
+    for code in np.flatnonzero(counts):
+        counter[names[code]] += int(counts[code])
 
 
 def _top(name: str, counter: Counter) -> list[FacetCount]:
@@ -126,90 +132,3 @@ def _top(name: str, counter: Counter) -> list[FacetCount]:
     else:
         ordered = sorted(counter.items(), key=lambda pair: (-pair[1], pair[0].lower()))
     return [FacetCount(value, count) for value, count in ordered[:MAX_FACET_VALUES]]
-
-
-Row = tuple[str | None, str | None, tuple[str, ...], tuple[str, ...]]
-
-
-class _ReaderColumns:
-    """Random access by global docnum over the per-segment facet rows."""
-
-    def __init__(self, parts: list[tuple[int, list[Row]]]) -> None:
-        self.parts = parts  # (offset, rows), by ascending offset
-
-    def __getitem__(self, docnum: int) -> Row:
-        for offset, rows in reversed(self.parts):
-            if docnum >= offset:
-                return rows[docnum - offset]
-        raise IndexError(docnum)
-
-
-_cache: OrderedDict[str, list[Row]] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
-def _columns(reader: IndexReader) -> _ReaderColumns:
-    parts = []
-    for segment_reader, offset in reader.leaf_readers():
-        parts.append((offset, _segment_rows(segment_reader)))
-    return _ReaderColumns(parts)
-
-
-def _segment_rows(reader: IndexReader) -> list[Row]:
-    key = _segment_key(reader)
-    with _cache_lock:
-        rows = _cache.get(key)
-        if rows is not None:
-            _cache.move_to_end(key)
-            return rows
-    rows = _read_rows(reader)
-    with _cache_lock:
-        _cache[key] = rows
-        while len(_cache) > _SEGMENT_CACHE_SIZE:
-            _cache.popitem(last=False)
-    return rows
-
-
-def _segment_key(reader: IndexReader) -> str:
-    segment = reader.segment() if hasattr(reader, "segment") else None
-    if segment is None:
-        return f"reader-{id(reader)}"
-    # Deletions change which rows count but not the rows themselves; docnums stay put.
-    return f"{reader.storage.folder if hasattr(reader.storage, 'folder') else ''}:{segment.segid}"
-
-
-def _read_rows(reader: IndexReader) -> list[Row]:
-    count = reader.doc_count_all()
-    dates = _column(reader, "date", count)
-    authors = _column(reader, "author_name", count)
-    categories = _column(reader, "category", count)
-    tags = _column(reader, "tag", count)
-    interned: dict[str, str] = {}
-    rows = []
-    for published, author, category_text, tag_text in zip(
-        dates, authors, categories, tags, strict=True
-    ):
-        rows.append(
-            (
-                str(published.year) if isinstance(published, datetime) else None,
-                interned.setdefault(author, author) if author else None,
-                _split(category_text, interned),
-                _split(tag_text, interned),
-            )
-        )
-    return rows
-
-
-def _column(reader: IndexReader, name: str, count: int) -> list:
-    if not reader.has_column(name):
-        return [None] * count
-    values = list(reader.column_reader(name))
-    if name == "date":  # missing dates read as the column's default, not None
-        values = [v if isinstance(v, datetime) and v.year > 1 else None for v in values]
-    return values
-
-
-def _split(text: str | None, interned: dict[str, str]) -> tuple[str, ...]:
-    if not text:
-        return ()
-    return tuple(interned.setdefault(v, v) for v in (p.strip() for p in text.split(",")) if v)

@@ -13,11 +13,14 @@ from collections import OrderedDict
 from datetime import datetime
 from math import log
 
+import numpy as np
 from whoosh import scoring
 from whoosh.searching import Searcher
+from whoosh.util.times import datetime_to_long
 
 from indexer.analysis import SNOWBALL_LANGUAGES
 from indexer.schema import title_field
+from searchweb.columns import NO_DATE, segment_columns, segment_key
 
 # Term-frequency saturation and length normalisation, measured with bench/relevance.py:
 # B 0.6 beat 0.75 and 0.5 on the two collections together; K1 0.9 lost on both.
@@ -69,7 +72,7 @@ class RecencyWeighting(scoring.WeightingModel):
         self.base = base
         self.boost = boost
         self.now = now
-        self._factors: OrderedDict[tuple, list[float]] = OrderedDict()
+        self._factors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def supports_block_quality(self) -> bool:
@@ -77,12 +80,11 @@ class RecencyWeighting(scoring.WeightingModel):
 
     def scorer(self, searcher: Searcher, fieldname: str, text: bytes, qf: int = 1):
         inner = self.base.scorer(searcher, fieldname, text, qf=qf)
-        return _ScaledScorer(inner, self._segment_factors(searcher), 1.0 + self.boost)
+        return _ScaledScorer(inner, self.factors_for(searcher.reader()), 1.0 + self.boost)
 
-    def _segment_factors(self, searcher: Searcher) -> list[float]:
-        reader = searcher.reader()
-        segment = reader.segment() if hasattr(reader, "segment") else None
-        key = (id(reader.storage), segment.segid if segment else id(reader))
+    def factors_for(self, reader) -> np.ndarray:  # a Whoosh leaf reader
+        """Each post's freshness factor in one segment (searchweb.evaluate multiplies by it)."""
+        key = segment_key(reader)
         with self._lock:
             if key in self._factors:
                 self._factors.move_to_end(key)
@@ -94,22 +96,17 @@ class RecencyWeighting(scoring.WeightingModel):
                 self._factors.popitem(last=False)
         return factors
 
-    def _read_factors(self, reader) -> list[float]:  # a Whoosh leaf reader
-        now = self.now or datetime.now()
-        if not reader.has_column("date"):
-            return [1.0] * reader.doc_count_all()
-        factors = []
-        for published in reader.column_reader("date"):
-            if isinstance(published, datetime) and published.year > 1:
-                age_days = max(0.0, (now - published).total_seconds() / 86400)
-                factors.append(1.0 + self.boost * 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS))
-            else:
-                factors.append(1.0)
-        return factors
+    def _read_factors(self, reader) -> np.ndarray:  # a Whoosh leaf reader
+        now = datetime_to_long(self.now or datetime.now())
+        dates = segment_columns(reader).dates
+        undated = dates == NO_DATE
+        age_days = np.maximum(0, now - np.where(undated, now, dates)) / 86_400_000_000
+        factors = 1.0 + self.boost * 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
+        return np.where(undated, 1.0, factors)
 
 
 class _ScaledScorer(scoring.BaseScorer):
-    def __init__(self, inner: scoring.BaseScorer, factors: list[float], most: float) -> None:
+    def __init__(self, inner: scoring.BaseScorer, factors: np.ndarray, most: float) -> None:
         self.inner = inner
         self.factors = factors
         self.most = most
@@ -118,7 +115,7 @@ class _ScaledScorer(scoring.BaseScorer):
         return False
 
     def score(self, matcher) -> float:  # a Whoosh matcher
-        return self.inner.score(matcher) * self.factors[matcher.id()]
+        return self.inner.score(matcher) * float(self.factors[matcher.id()])
 
     def max_quality(self) -> float:
         return self.inner.max_quality() * self.most

@@ -13,17 +13,18 @@ there are none, and make snippets for the hits shown only.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cache, partial
 from math import ceil
 
+import numpy as np
 from whoosh import query as q
-from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector, TopCollector
-from whoosh.searching import Hit as WhooshHit
-from whoosh.searching import ResultsPage, Searcher
+from whoosh.searching import Searcher
 
 from indexer.schema import body_field, stored_text, title_field
+from searchweb.columns import NO_DATE, segment_columns
+from searchweb.evaluate import Matches, evaluate
 from searchweb.facets import FacetCounts, Filters, count_facets, filter_query
 from searchweb.matching import MatchContext, build_query, highlight_terms
 from searchweb.query import Item, VisitorQuery, parse_visitor_query, with_synonyms
@@ -123,12 +124,12 @@ class SearchResults:
 
 @dataclass
 class _Run:
-    """One executed query: its page of hits, total and the docnums of all matches."""
+    """One executed query: its page of hits (docnum, score), total and every match's docnum."""
 
     parsed: VisitorQuery
-    hits: list[WhooshHit]
+    hits: list[tuple[int, float]]
     total: int
-    docnums: Collection[int]
+    docnums: np.ndarray
     timed_out: bool = False
 
 
@@ -167,7 +168,8 @@ def search(
         facets = count_facets(context.reader, run.docnums)
     terms = cache(partial(highlight_terms, run.parsed, context))
     hits = [
-        _to_hit(hit, terms, searcher, options.snippets, request.with_snippets) for hit in run.hits
+        _to_hit(searcher.stored_fields(docnum), score, terms, searcher, options, request)
+        for docnum, score in run.hits
     ]
     return SearchResults(
         query=request.query,
@@ -197,44 +199,55 @@ def _execute(
     restrict = filter_query(request.filters, parsed.dates)
     if text_query is q.NullQuery:
         if restrict is None or not parsed.is_empty():
-            return _Run(parsed, [], 0, ())
+            return _Run(parsed, [], 0, np.zeros(0, dtype=np.int64))
         text_query = q.Every()  # browsing by filter alone
     sort = request.sort
     if sort == "relevance" and isinstance(text_query, q.Every):
         sort = "newest"
-    sorting = {} if sort == "relevance" else {"sortedby": "date", "reverse": sort == "newest"}
-    limit = request.page * request.per_page
-    top = searcher.collector(limit=limit, **sorting) if sorting else _EveryMatch(limit)
-    # The filter must wrap the timer: a wrapping collector drives its child's matches itself.
-    timed = TimeLimitCollector(top, timelimit=time_limit, use_alarm=False)
-    collector = timed if restrict is None else FilterCollector(timed, allow=restrict)
-    timed_out = False
-    try:
-        searcher.search_with_collector(text_query, collector)
-    except TimeLimit:
-        timed_out = True  # keep what was found in time; say so rather than fail
-    results = collector.results()
-    page = ResultsPage(results, request.page, request.per_page)
-    hits = list(page) if request.page <= max(1, page.pagecount) else []
-    docnums = top.docnums if isinstance(top, _EveryMatch) else results.docs()
-    return _Run(parsed, hits, page.total, docnums, timed_out)
+    found = evaluate(searcher, text_query, restrict, time.perf_counter() + time_limit)
+    matches = found.matches
+    first = (request.page - 1) * request.per_page
+    order = _page_order(searcher, matches, sort, first + request.per_page)[first:]
+    hits = [(int(matches.ids[i]), float(matches.scores[i])) for i in order]
+    return _Run(parsed, hits, len(matches), matches.ids, found.timed_out)
 
 
-class _EveryMatch(TopCollector):
-    """Keeps the top N by score, and the number of every match, in one pass.
+def _page_order(searcher: Searcher, matches: Matches, sort: str, limit: int) -> np.ndarray:
+    """Positions in `matches` of the first `limit` results in the requested order.
 
-    Whoosh's TopCollector may skip blocks that cannot reach the top N, but then counts the
-    total, and we counted facets, by running the query twice more; scoring every match
-    once and keeping its number was measured faster than those three passes together.
+    Relevance: highest score first, ties by document number (as Whoosh orders them).
+    Newest/oldest: by date, undated posts last, ties by document number.
     """
+    if not len(matches) or limit <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if sort == "relevance":
+        keys = -matches.scores
+    else:
+        dates = _dates_of(searcher, matches.ids)
+        keys = (
+            -dates
+            if sort == "newest"
+            else np.where(dates == NO_DATE, np.iinfo(np.int64).max, dates)
+        )
+    if limit < len(keys):
+        # Only the best `limit` need sorting: partition on the key, keep the ties at the edge.
+        cut = np.partition(keys, limit - 1)[limit - 1]
+        candidates = np.flatnonzero(keys <= cut)
+    else:
+        candidates = np.arange(len(keys))
+    ranked = candidates[np.lexsort((matches.ids[candidates], keys[candidates]))]
+    return ranked[:limit]
 
-    def __init__(self, limit: int) -> None:
-        super().__init__(limit=limit, usequality=False)
-        self.docnums: list[int] = []
 
-    def _collect(self, global_docnum: int, score: float) -> float:
-        self.docnums.append(global_docnum)
-        return super()._collect(global_docnum, score)
+def _dates_of(searcher: Searcher, docnums: np.ndarray) -> np.ndarray:
+    """The date column (NO_DATE when undated) for global `docnums` in ascending order."""
+    dates = np.full(len(docnums), NO_DATE, dtype=np.int64)
+    for leaf, offset in searcher.leaf_searchers():
+        end = offset + leaf.reader().doc_count_all()
+        first, last = np.searchsorted(docnums, [offset, end])
+        if last > first:
+            dates[first:last] = segment_columns(leaf.reader()).dates[docnums[first:last] - offset]
+    return dates
 
 
 def _fuzzy(parsed: VisitorQuery, context: MatchContext) -> VisitorQuery:
@@ -252,14 +265,14 @@ def _fuzzy(parsed: VisitorQuery, context: MatchContext) -> VisitorQuery:
 
 
 def _to_hit(
-    hit: WhooshHit,
+    stored: dict,
+    score: float,
     terms: Callable[[str], frozenset[str]],
     searcher: Searcher,
-    settings: SnippetSettings,
-    with_snippets: bool = True,
+    options: SearchOptions,
+    request: SearchRequest,
 ) -> Hit:
     """A stored document as a result; `terms(field)` gives the query's terms in a field."""
-    stored = hit.fields()
     display = stored.get("display") or {}
     language = stored.get("language") or "en"
     schema = searcher.schema
@@ -267,7 +280,8 @@ def _to_hit(
     body_name, title_name = body_field(language), title_field(language)
     published = stored.get("date")
     snippet = ""
-    if with_snippets:
+    if request.with_snippets:
+        settings = options.snippets
         snippet = snippet_html(
             stored_text(stored.get("content")),
             terms(body_name),
@@ -285,5 +299,5 @@ def _to_hit(
         author=display.get("author"),
         categories=list(display.get("categories") or []),
         tags=list(display.get("tags") or []),
-        score=round(float(hit.score or 0.0), 4),
+        score=round(score, 4),
     )

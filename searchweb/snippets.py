@@ -24,7 +24,10 @@ from indexer.analysis import TOKEN_PATTERN
 
 ELLIPSIS = " … "
 _WORD = re.compile(TOKEN_PATTERN)
-_PREFIX = 3  # a word and its stem share at least this many first letters (after folding)
+# A word and its stem share their first letters (after folding), up to the stem's last,
+# which the stemmer may have changed ("trying" → "tri"); three are enough to skip most words.
+_PREFIX = 3
+_FIRST_SCAN_CHARS = 3000
 
 
 @dataclass(frozen=True)
@@ -51,18 +54,63 @@ def _matches(text: str, terms: frozenset[str], analyzer: Analyzer) -> list[_Matc
     if not text or not terms:
         return []
     normalise = _normalise(analyzer)
-    prefixes = {term[:_PREFIX] for term in terms}
+    prefixes = frozenset(term[: max(1, min(_PREFIX, len(term) - 1))] for term in terms)
     lengths = {len(prefix) for prefix in prefixes}
     found = []
-    for match in _WORD.finditer(text):
-        word = match.group().lower()
+    for start, word_match in sorted(_candidate_words(text, prefixes).items()):
+        word = word_match.group().lower()
         folded = word.translate(accent_map)
         if not any(folded[:n] in prefixes for n in lengths):
             continue
         term = normalise(word)
         if term in terms:
-            found.append(_Match(match.start(), match.end(), term))
+            found.append(_Match(start, word_match.end(), term))
     return found
+
+
+def _candidate_words(text: str, prefixes: frozenset[str]) -> dict[int, re.Match]:
+    """The words of `text` that may analyse to a term with one of `prefixes`, by start.
+
+    Found with `str.find` on the lowercased text, which runs in C and skips every other
+    word: a regex with the word-start conditions cost 0.25 ms on a 7,000-character post,
+    this about 0.03. Words with a non-ASCII letter among their first three (which may fold
+    to a prefix: "élan") are added from the positions of non-ASCII characters.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a rare letter that lowercases to two: plain scan
+        return {m.start(): m for m in _WORD.finditer(text)}
+    words: dict[int, re.Match] = {}
+    for prefix in prefixes:
+        at = lowered.find(prefix)
+        while at != -1:
+            if at not in words and _starts_word(text, at):
+                words[at] = _WORD.match(text, at)
+            at = lowered.find(prefix, at + 1)
+    if not text.isascii():
+        for other in _NON_ASCII.finditer(text):
+            at = other.start()
+            for start in range(at, max(-1, at - _PREFIX), -1):
+                if not _WORD_CHAR.match(text, start):
+                    break
+                if start not in words and _starts_word(text, start):
+                    words[start] = _WORD.match(text, start)
+    return words
+
+
+def _starts_word(text: str, at: int) -> bool:
+    """Whether the tokenizer would begin a word at `at`: a word character that neither
+    follows one nor follows a word character and a dot ("node.js" is one word)."""
+    if not _WORD_CHAR.match(text, at):
+        return False
+    if at == 0:
+        return True
+    if _WORD_CHAR.match(text, at - 1):
+        return False
+    return not (at >= 2 and text[at - 1] == "." and _WORD_CHAR.match(text, at - 2))
+
+
+_WORD_CHAR = re.compile(r"\w")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _mark(text: str, start: int, end: int, matches: list[_Match]) -> str:
@@ -116,7 +164,11 @@ def snippet_html(
     fallback: str = "",
 ) -> str:
     """The best passages of `text` with `terms` marked, or the escaped `fallback`."""
-    matches = _matches(text, terms, analyzer)
+    # The opening of a long post usually holds every term; read the rest only if not.
+    opening = text.rfind(" ", 0, _FIRST_SCAN_CHARS) if len(text) > _FIRST_SCAN_CHARS else -1
+    matches = _matches(text[:opening] if opening > 0 else text, terms, analyzer)
+    if opening > 0 and len({m.term for m in matches}) < len(terms):
+        matches = _matches(text, terms, analyzer)
     if not matches:
         return escape(fallback, quote=True)
     pieces = []

@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from whoosh import index as whoosh_index
+from whoosh.lang import stopwords_for_language
 
 from searchweb.app import create_app
+from searchweb.spelling import close_words, spelling_fields
 
 MARK = re.compile(r"</?mark>")
 
@@ -102,6 +105,19 @@ def test_typo_fallback_says_so_and_finds_the_post(demo_client):
     assert any("close spellings" in notice for notice in data["notices"])
     assert {hit["url"] for hit in data["results"]} == exact
     assert _search(demo_client, q="hedgehog")["fuzzy"] is False
+
+
+def test_a_stop_word_is_not_taken_for_a_typo(demo_client, demo_index):
+    # Stop words are left out of the index, so they look unknown; "have" must not become
+    # "did you mean hive". Checked on the stop words that do have a close word here.
+    index = whoosh_index.open_dir(str(demo_index[0]))
+    with index.reader() as reader:
+        fields = spelling_fields(reader, ("en",))
+        close = [w for w in sorted(stopwords_for_language("en")) if close_words(reader, fields, w)]
+    assert len(close) >= 5, close
+    for word in close:
+        for text in (word, f"hedgehog {word}"):
+            assert _search(demo_client, q=text)["suggestion"] is None, text
 
 
 def test_nonsense_gets_no_results_and_no_suggestion(demo_client):

@@ -1,0 +1,145 @@
+"""Per-segment arrays of each post's date, author, categories and tags, read once and shared.
+
+Facet counts, date filters, "newest first" and the freshness bonus all need one value per post
+for every matching post. Reading those through Whoosh's column readers costs a Python call per
+post per query; here each segment's columns are read once into numpy arrays (codes into a small
+table of names), so a query over 100,000 matches counts its facets with a few `bincount`s.
+
+Segments never change once written, so a segment's arrays stay valid until a merge drops the
+segment; they are then aged out of a small LRU cache. Deletions are not part of the arrays:
+they are applied by whoever reads them (see `searchweb.evaluate`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from whoosh.reading import IndexReader
+from whoosh.util.times import datetime_to_long
+
+# Segments whose arrays are kept; an index of 100k posts after merging has a handful.
+_CACHE_SIZE = 64
+# A post without a date sorts before every dated post and never matches a date filter.
+NO_DATE = np.iinfo(np.int64).min
+
+
+@dataclass(frozen=True)
+class Keywords:
+    """A many-valued column (categories, tags) in compressed-row form.
+
+    Post `d` has the names `values[codes[offsets[d]:offsets[d + 1]]]`.
+    """
+
+    offsets: np.ndarray  # int64, one more than there are posts
+    codes: np.ndarray  # int32 indexes into values
+    values: tuple[str, ...]
+
+    def counts(self, docnums: np.ndarray) -> np.ndarray:
+        """How many of `docnums` (local, unique) carry each value, by code."""
+        starts = self.offsets[docnums]
+        lengths = self.offsets[docnums + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(len(self.values), dtype=np.int64)
+        # Positions of every code of every selected post, without a Python loop.
+        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        picked = self.codes[np.arange(total, dtype=np.int64) + shift]
+        return np.bincount(picked, minlength=len(self.values))
+
+
+@dataclass(frozen=True)
+class SegmentColumns:
+    """One segment's per-post values, indexed by the segment's own document numbers."""
+
+    dates: np.ndarray  # int64 microseconds since datetime.min (Whoosh's encoding), or NO_DATE
+    years: np.ndarray  # int32 calendar year, 0 when undated
+    authors: np.ndarray  # int32 code into author_names, -1 when none
+    author_names: tuple[str, ...]
+    categories: Keywords
+    tags: Keywords
+
+    @property
+    def has_date(self) -> np.ndarray:
+        return self.dates != NO_DATE
+
+
+_cache: OrderedDict[str, SegmentColumns] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def segment_columns(reader: IndexReader) -> SegmentColumns:
+    """The arrays of one segment reader (a leaf of `IndexReader.leaf_readers()`)."""
+    key = segment_key(reader)
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            return found
+    columns = _read_columns(reader)
+    with _cache_lock:
+        _cache[key] = columns
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return columns
+
+
+def segment_key(reader: IndexReader) -> str:
+    """A name for a segment that is the same in every searcher, thread and generation.
+
+    Whoosh names each new segment with 16 random characters, so the name alone tells
+    segments apart, across indexes too.
+    """
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    if segment is None:
+        return f"reader-{id(reader)}"
+    return str(segment.segid)
+
+
+def _read_columns(reader: IndexReader) -> SegmentColumns:
+    count = reader.doc_count_all()
+    dates = np.full(count, NO_DATE, dtype=np.int64)
+    years = np.zeros(count, dtype=np.int32)
+    for docnum, published in enumerate(_column(reader, "date", count)):
+        if isinstance(published, datetime) and published.year > 1:
+            dates[docnum] = datetime_to_long(published)
+            years[docnum] = published.year
+    author_names: dict[str, int] = {}
+    authors = np.array(
+        [
+            author_names.setdefault(name, len(author_names)) if name else -1
+            for name in _column(reader, "author_name", count)
+        ],
+        dtype=np.int32,
+    )
+    return SegmentColumns(
+        dates=dates,
+        years=years,
+        authors=authors,
+        author_names=tuple(author_names),
+        categories=_keywords(_column(reader, "category", count)),
+        tags=_keywords(_column(reader, "tag", count)),
+    )
+
+
+def _keywords(texts: list) -> Keywords:
+    """Comma-separated names per post (as the column keeps them) → a Keywords column."""
+    table: dict[str, int] = {}
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    codes: list[int] = []
+    for docnum, text in enumerate(texts):
+        if text:
+            for name in (part.strip() for part in text.split(",")):
+                if name:
+                    codes.append(table.setdefault(name, len(table)))
+        offsets[docnum + 1] = len(codes)
+    return Keywords(offsets, np.array(codes, dtype=np.int32), tuple(table))
+
+
+def _column(reader: IndexReader, name: str, count: int) -> list:
+    if not reader.has_column(name):
+        return [None] * count
+    return list(reader.column_reader(name))

@@ -1,0 +1,214 @@
+"""The fast paths find exactly what Whoosh finds: the numpy evaluator, with the same scores.
+
+searchweb.evaluate replaces Whoosh's post-by-post matchers for speed; these tests hold it to
+Whoosh's own answers on real posts: for every query shape the visitor's language produces
+(words, several words with their bonuses, phrases, exclusions, OR, fields, prefixes) and
+filters, over an index that has been reindexed (several segments, deleted posts). The
+queries are drawn from the index's own vocabulary, not from a list of expected posts.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
+from indexer.pipeline import index_sources
+from indexer.schema import stored_text
+from indexer.store import WhooshPostStore
+from searchweb.engine import WhooshSearchBackend
+from searchweb.evaluate import evaluate
+from searchweb.facets import Filters, filter_query
+from searchweb.matching import MatchContext, build_query
+from searchweb.query import parse_visitor_query
+from searchweb.search import SearchRequest
+from searchweb.snippets import _matches as snippet_matches
+from searchweb.spelling import close_words, max_edits, spelling_fields
+from tests.test_crawl import copy_sowrey
+
+
+@pytest.fixture(scope="module")
+def reindexed(tmp_path_factory) -> Path:
+    """Sowrey posts indexed, then more added and some removed, as a maintainer would."""
+    root = tmp_path_factory.mktemp("site")
+    index_dir = tmp_path_factory.mktemp("index")
+    first = copy_sowrey(root, posts=120)
+    index_sources([root], WhooshPostStore(index_dir))
+    copy_sowrey(root, posts=60, offset=3)
+    for post in first[:8]:
+        shutil.rmtree(root / post)
+    index_sources([root], WhooshPostStore(index_dir))
+    return index_dir
+
+
+@pytest.fixture(scope="module")
+def backend(reindexed) -> WhooshSearchBackend:
+    return WhooshSearchBackend(reindexed)
+
+
+def _vocabulary(searcher: Searcher) -> list[str]:
+    """Unstemmed words of the posts, most widespread first."""
+    reader = searcher.reader()
+    words = [
+        (
+            reader.doc_frequency("spell_body", term),
+            term.decode() if isinstance(term, bytes) else term,
+        )
+        for term in reader.lexicon("spell_body")
+    ]
+    return [w for n, w in sorted(words, reverse=True) if w.isalpha() and len(w) > 3 and n > 1]
+
+
+def _adjacent_pairs(searcher: Searcher, vocabulary: list[str], wanted: int) -> list[str]:
+    """Pairs of widespread words that stand side by side in some post, as typed."""
+    known = set(vocabulary[:300])
+    pairs: list[str] = []
+    for docnum in searcher.reader().all_doc_ids():
+        text = stored_text(searcher.stored_fields(docnum).get("content")).lower()
+        for left, right in pairwise(re.findall(r"\w+", text)):
+            pair = f"{left} {right}"
+            if left in known and right in known and left != right and pair not in pairs:
+                pairs.append(pair)
+                break
+        if len(pairs) == wanted:
+            break
+    return pairs
+
+
+def _queries(searcher: Searcher) -> list[str]:
+    words = _vocabulary(searcher)
+    common, middling, rare = words[:6], words[len(words) // 4 :][:6], words[-6:]
+    pairs = _adjacent_pairs(searcher, words, 4)
+    title = re.findall(r"[a-z]{4,}", str(searcher.stored_fields(0).get("title", "")).lower())
+    return [
+        *common[:3],
+        *rare[:3],
+        f"{common[0]} {common[1]}",
+        f"{common[2]} {middling[0]} {rare[0]}",
+        f"{middling[1]} {middling[2]}",
+        " ".join(middling[:4] + common[:3]),  # long: plain BM25, no bonuses
+        *(f'"{pair}"' for pair in pairs),  # phrases
+        *pairs,  # the same words unquoted: nearness bonus where they stand close
+        f"{common[0]} -{middling[0]}",
+        f"{rare[1]} OR {rare[2]} OR {middling[5]}",
+        f"title:{title[0] if title else common[1]}",
+        f"{middling[0][:4]}*",
+        f'{common[3]} "{pairs[0]}"',
+    ]
+
+
+def _whoosh(searcher: Searcher, query, restrict) -> dict[int, float]:
+    results = searcher.search(query, limit=None, filter=restrict)
+    return {hit.docnum: hit.score for hit in results}
+
+
+def _ours(searcher: Searcher, query, restrict) -> dict[int, float]:
+    found = evaluate(searcher, query, restrict).matches
+    return dict(zip(found.ids.tolist(), found.scores.tolist(), strict=True))
+
+
+def test_the_index_under_test_has_deleted_posts(backend):
+    reader = backend.searcher().reader()
+    assert reader.doc_count() < reader.doc_count_all()
+
+
+def test_every_query_shape_matches_and_scores_as_whoosh(backend):
+    searcher = backend.searcher()
+    context = MatchContext(searcher.schema, searcher.reader())
+    checked = 0
+    for text in _queries(searcher):
+        query = build_query(parse_visitor_query(text), context)
+        theirs = _whoosh(searcher, query, None)
+        ours = _ours(searcher, query, None)
+        assert ours.keys() == theirs.keys(), text
+        for docnum, score in theirs.items():
+            assert ours[docnum] == pytest.approx(score, rel=1e-6), text
+        checked += bool(theirs)
+    assert checked >= 20  # the queries found posts: the comparison was not of empty sets
+
+
+def test_filters_keep_what_whoosh_keeps(backend):
+    searcher = backend.searcher()
+    context = MatchContext(searcher.schema, searcher.reader())
+    facets = backend.search(SearchRequest(query=_vocabulary(searcher)[0])).facets.counts
+    year = facets["year"][0].value
+    category = facets["category"][0].value
+    for filters in (
+        Filters(year=(year,)),
+        Filters(category=(category,)),
+        Filters(year=(year,), category=(category,)),
+    ):
+        restrict = filter_query(filters)
+        for text in _queries(searcher)[:8]:
+            query = build_query(parse_visitor_query(text), context)
+            assert (
+                _ours(searcher, query, restrict).keys() == _whoosh(searcher, query, restrict).keys()
+            )
+
+
+def test_page_order_is_score_then_document(backend):
+    searcher = backend.searcher()
+    word = _vocabulary(searcher)[0]
+    first = backend.search(SearchRequest(query=word, per_page=10))
+    second = backend.search(SearchRequest(query=word, per_page=10, page=2))
+    scores = [hit.score for hit in first.hits + second.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert not {h.url for h in first.hits} & {h.url for h in second.hits}
+    context = MatchContext(searcher.schema, searcher.reader())
+    query = build_query(parse_visitor_query(word), context)
+    best = sorted(_whoosh(searcher, query, None).items(), key=lambda kv: (-kv[1], kv[0]))
+    expected = [searcher.stored_fields(docnum)["url"] for docnum, _ in best[:20]]
+    assert [hit.url for hit in first.hits + second.hits] == expected
+
+
+def test_did_you_mean_finds_the_words_whoosh_finds(backend):
+    """close_words (rapidfuzz over words in memory) against Whoosh's own terms_within.
+
+    IndexReader's: Whoosh's single-segment reader swaps in an automaton that counts a swap
+    of two letters as two edits, so its answer would depend on how many segments there are.
+    """
+    reader = backend.searcher().reader()
+    fields = spelling_fields(reader, ("en",))
+    vocabulary = _vocabulary(backend.searcher())
+    # Typos made from the index's own words: a letter dropped, doubled, swapped, replaced.
+    typos = []
+    for word in vocabulary[:40:4] + vocabulary[-40::4]:
+        typos += [word[:2] + word[3:], word[:3] + word[2:], word[:1] + word[2] + word[1] + word[3:]]
+        typos.append(word[:-1] + ("x" if word[-1] != "x" else "y"))
+    compared = 0
+    for typo in typos:
+        ours = close_words(reader, fields, typo)
+        theirs: dict[str, int] = {}
+        for name in fields:
+            for word in IndexReader.terms_within(reader, name, typo, max_edits(typo), prefix=1):
+                if word != typo:
+                    theirs[word] = theirs.get(word, 0) + reader.doc_frequency(name, word)
+        assert {w: n for n, w in ours} == theirs, typo
+        compared += bool(theirs)
+    assert compared >= len(typos) // 2
+
+
+def test_snippet_words_are_the_words_the_analyzer_finds(backend):
+    """The snippet's fast word finder marks exactly the words Whoosh's analyzer turns into
+    the query's terms, with the same character offsets, on real posts."""
+    searcher = backend.searcher()
+    analyzer = searcher.schema["body"].analyzer
+    vocabulary = _vocabulary(searcher)
+    checked = 0
+    for docnum in list(searcher.reader().all_doc_ids())[:40]:
+        text = stored_text(searcher.stored_fields(docnum).get("content"))
+        tokens = [t.text for t in analyzer(text)]
+        for words in (vocabulary[:3], vocabulary[100:103], tokens[5:8]):
+            terms = frozenset(t.text for w in words for t in analyzer(w, mode="query"))
+            expected = [
+                (t.startchar, t.endchar) for t in analyzer(text, chars=True) if t.text in terms
+            ]
+            found = [(m.start, m.end) for m in snippet_matches(text, terms, analyzer)]
+            assert found == expected, (docnum, sorted(terms))
+            checked += bool(expected)
+    assert checked >= 40
