@@ -8,7 +8,6 @@ queries, the nearness bonus for words typed next to each other, and the prefix b
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice, pairwise
 
@@ -18,6 +17,7 @@ from whoosh.reading import IndexReader
 
 from indexer.schema import body_field, title_field
 from searchweb.query import Item, VisitorQuery
+from searchweb.vocabulary import most_common
 
 # Relative weight of a match in each kind of field. The body field holds the title too, so
 # the title's own weight is a bonus on top: 0.3 was best on both relevance benchmarks
@@ -34,7 +34,6 @@ NEAR_BONUS_MAX_SHARE = 0.05
 NEAR_BONUS_MIN_DOCS = 50
 # garden* expands to at most this many index terms per field, the most frequent first.
 PREFIX_MAX_TERMS = 32
-PREFIX_SCAN_TERMS = 2000
 # category:/tag: look through at most this many names for a near match.
 KEYWORD_SCAN_TERMS = 5000
 
@@ -221,12 +220,7 @@ def _prefix_query(name: str, text: str, context: MatchContext, boost: float) -> 
 
 def expand_prefix(reader: IndexReader, name: str, prefix: str) -> list[str]:
     """Up to PREFIX_MAX_TERMS index terms of `name` starting with `prefix`, most frequent first."""
-    if name not in reader.schema or not prefix:
-        return []
-    scanned: Iterable = islice(reader.expand_prefix(name, prefix), PREFIX_SCAN_TERMS)
-    found = [(reader.doc_frequency(name, term), _text(term)) for term in scanned]
-    found.sort(key=lambda pair: (-pair[0], pair[1]))
-    return [term for _, term in found[:PREFIX_MAX_TERMS]]
+    return [word for _, word in most_common(reader, name, prefix, PREFIX_MAX_TERMS)]
 
 
 def _text(term: bytes | str) -> str:

@@ -8,9 +8,6 @@ tolerates one typo, an 8-letter word two), and the most frequent close word wins
 
 from __future__ import annotations
 
-import threading
-from bisect import bisect_left
-from collections import OrderedDict
 from dataclasses import dataclass
 from html import escape
 
@@ -19,8 +16,8 @@ from rapidfuzz.distance import OSA
 from whoosh.reading import IndexReader
 
 from indexer.schema import body_field
-from searchweb.columns import segment_key
 from searchweb.query import VisitorQuery
+from searchweb.vocabulary import Vocabulary, segment_vocabulary
 
 # A word found in fewer posts than this may be a typo worth correcting.
 RARE_WORD_DOCS = 2
@@ -67,59 +64,25 @@ def close_words(reader: IndexReader, fields: list[str], word: str) -> list[tuple
     for name in fields:
         close: set[str] = set()
         for segment_reader, _ in reader.leaf_readers():
-            close.update(_within(_segment_words(segment_reader, name), word, distance))
+            close.update(_within(segment_vocabulary(segment_reader, name), word, distance))
         for candidate in close - {word}:
             found[candidate] = found.get(candidate, 0) + reader.doc_frequency(name, candidate)
     return sorted(((count, w) for w, count in found.items()), key=lambda p: (-p[0], p[1]))
 
 
-def _within(words: _Words, word: str, distance: int) -> list[str]:
+def _within(words: Vocabulary, word: str, distance: int) -> list[str]:
     """Words sharing `word`'s first letter whose rest is within `distance` edits of its rest."""
-    first, rest = word[0], word[1:]
-    start = bisect_left(words.words, first)
-    end = bisect_left(words.words, chr(ord(first) + 1))
+    start, end = words.span(word[0])
     if start == end:
         return []
     matches = process.extract(
-        rest,
+        word[1:],
         words.rests[start:end],
         scorer=OSA.distance,
         score_cutoff=distance,
         limit=None,
     )
     return [words.words[start + index] for _, _, index in matches]
-
-
-@dataclass(frozen=True)
-class _Words:
-    """A segment's words in one spelling field, sorted, and each without its first letter."""
-
-    words: list[str]
-    rests: list[str]
-
-
-_words_cache: OrderedDict[tuple[str, str], _Words] = OrderedDict()
-_words_lock = threading.Lock()
-_WORDS_CACHE_SIZE = 32
-
-
-def _segment_words(reader: IndexReader, name: str) -> _Words:
-    """A segment's words in a spelling field, sorted (segments never change once written)."""
-    key = (segment_key(reader), name)
-    with _words_lock:
-        words = _words_cache.get(key)
-        if words is not None:
-            _words_cache.move_to_end(key)
-            return words
-    listed = []
-    if name in reader.schema:
-        listed = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(name)]
-    words = _Words(listed, [word[1:] for word in listed])
-    with _words_lock:
-        _words_cache[key] = words
-        while len(_words_cache) > _WORDS_CACHE_SIZE:
-            _words_cache.popitem(last=False)
-    return words
 
 
 def word_frequency(reader: IndexReader, fields: list[str], word: str) -> int:

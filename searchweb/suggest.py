@@ -1,24 +1,25 @@
 """Autocomplete: post titles and words for what a visitor has typed so far.
 
 It must answer in a few milliseconds on every keystroke, so its work is bounded: the last
-(partial) word is expanded to at most a few hundred terms of the spelling field, and titles
-come from one small, unsorted-by-relevance-beyond-top-N search of the title fields.
+(partial) word is completed from the field's words held in memory (searchweb.vocabulary),
+and titles come from one search of the title fields for the most widespread completions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import islice
 
+import numpy as np
 from whoosh import query as q
 from whoosh.searching import Searcher
 
 from indexer.schema import title_field
+from searchweb.evaluate import evaluate
 from searchweb.matching import analysed_query, expand_prefix
 from searchweb.spelling import spelling_fields
+from searchweb.vocabulary import most_common
 
 MAX_PREFIX_CHARS = 64
-TERM_SCAN = 400
 # The last word of a title search completes to this many of the most frequent words.
 TITLE_COMPLETIONS = 8
 
@@ -71,11 +72,14 @@ def _titles(
             parts.append(q.And([*(w for w in words if w), q.Or(completions)]))
     if not parts:
         return []
-    hits = searcher.search(q.Or(parts), limit=limit)
-    return [
-        Completion("title", (hit.get("display") or {}).get("title") or hit["url"], hit["url"])
-        for hit in hits
-    ]
+    found = evaluate(searcher, q.Or(parts)).matches
+    best = np.lexsort((found.ids, -found.scores))[:limit]
+    completions = []
+    for docnum in found.ids[best]:
+        stored = searcher.stored_fields(int(docnum))
+        title = (stored.get("display") or {}).get("title") or stored["url"]
+        completions.append(Completion("title", title, stored["url"]))
+    return completions
 
 
 def _terms(
@@ -89,9 +93,8 @@ def _terms(
     reader = searcher.reader()
     counts: dict[str, int] = {}
     for name in spelling_fields(reader, languages):
-        for term in islice(reader.expand_prefix(name, last), TERM_SCAN):
-            word = term.decode("utf-8") if isinstance(term, bytes) else term
-            counts[word] = counts.get(word, 0) + reader.doc_frequency(name, word)
+        for posts, word in most_common(reader, name, last, limit + 1):
+            counts[word] = counts.get(word, 0) + posts
     ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
     lead = " ".join(complete)
     return [

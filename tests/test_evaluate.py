@@ -29,6 +29,7 @@ from searchweb.query import parse_visitor_query
 from searchweb.search import SearchRequest
 from searchweb.snippets import _matches as snippet_matches
 from searchweb.spelling import close_words, max_edits, spelling_fields
+from searchweb.vocabulary import most_common
 from tests.test_crawl import copy_sowrey
 
 
@@ -212,3 +213,19 @@ def test_snippet_words_are_the_words_the_analyzer_finds(backend):
             assert found == expected, (docnum, sorted(terms))
             checked += bool(expected)
     assert checked >= 40
+
+
+def test_completions_are_the_most_widespread_words_whoosh_lists(backend):
+    """Prefix expansion from the in-memory word lists against Whoosh's lexicon walk."""
+    reader = backend.searcher().reader()
+    prefixes = sorted({word[:n] for word in _vocabulary(backend.searcher())[:60] for n in (2, 3)})
+    for name in ("spell_body", "title", "body"):
+        for prefix in prefixes:
+            words = [
+                w.decode() if isinstance(w, bytes) else w
+                for w in reader.expand_prefix(name, prefix)
+            ]
+            counted = sorted(
+                ((reader.doc_frequency(name, w), w) for w in words), key=lambda p: (-p[0], p[1])
+            )
+            assert most_common(reader, name, prefix, 8) == counted[:8], (name, prefix)
