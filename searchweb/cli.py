@@ -249,9 +249,8 @@ def run_serve(args: argparse.Namespace) -> int:
     overrides = {"index_dir": args.index} if args.index else None
     app = create_app(config=overrides, config_file=args.config)
     backend = app.extensions["postsearch"]
-    if hasattr(backend, "warm_up"):
-        print(f"postsearch: index read into memory in {backend.warm_up():.1f} s", flush=True)
-    print(f"postsearch {__version__} serving on http://{args.host}:{args.port}", flush=True)
+    warmed = f" (index read in {backend.warm_up():.1f} s)" if hasattr(backend, "warm_up") else ""
+    print(f"postsearch {__version__} serving on http://{args.host}:{args.port}{warmed}", flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="postsearch")
     return 0
 
