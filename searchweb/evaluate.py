@@ -33,6 +33,8 @@ from searchweb.columns import NO_DATE, segment_columns, segment_key
 from searchweb.phrases import phrase_filter
 from searchweb.postings import field_lengths, postings
 
+# idf values kept per searcher (about 200 bytes each).
+_IDF_CACHE_SIZE = 50_000
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 
@@ -194,6 +196,8 @@ def _idf(segment: _Segment, name: str, text: str) -> float:
     known = segment.parent.__dict__.setdefault("_postsearch_idf", {})
     found = known.get((name, text))
     if found is None:
+        if len(known) >= _IDF_CACHE_SIZE:
+            known.clear()  # a long-lived searcher meets endless new words: stay bounded
         found = known[(name, text)] = segment.base.idf(segment.parent, name, text)
     return found
 
