@@ -42,7 +42,9 @@ LOGGED_ENDPOINTS = frozenset({"web.results_page", "api_search"})
 # the header `X-Postsearch-Log: no`, or `log=0` in the URL (no CORS preflight for the widget).
 NO_LOG_HEADER = "X-Postsearch-Log"
 # Request parameters that are not filters: the query itself, paging, the click link's own.
-NOT_FILTERS = frozenset({"q", "s", "page", "per_page", "sid", "url", "rank", "token", "log"})
+NOT_FILTERS = frozenset(
+    {"q", "s", "page", "per_page", "sid", "url", "rank", "token", "log", "partial"}
+)
 
 querylog_bp = Blueprint("querylog", __name__)
 

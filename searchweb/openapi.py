@@ -51,6 +51,12 @@ def _search_parameters(settings: Settings) -> list[dict]:
             {"type": "string", "enum": list(SORTS), "default": "relevance"},
         ),
         _param(
+            "partial",
+            "1 while the visitor is still typing: the last word also matches longer words "
+            '("gard" finds "garden").',
+            {"type": "string", "enum": ["0", "1", "true", "false"], "default": "0"},
+        ),
+        _param(
             "year",
             "Only posts of these years.",
             {"type": "string", "pattern": r"^\d{4}$"},

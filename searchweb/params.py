@@ -111,7 +111,12 @@ def search_request(
     sort = (args.get("sort") or "relevance").strip().lower()
     if sort not in SORTS:
         raise ParameterError("invalid_sort", f"sort must be one of {', '.join(SORTS)}")
-    request = SearchRequest(text, page, per_page, sort=sort, filters=filters)
+    partial = (args.get("partial") or "0").strip().lower()
+    if partial not in ("0", "1", "true", "false"):
+        raise ParameterError("invalid_partial", "partial must be 1 or 0")
+    request = SearchRequest(
+        text, page, per_page, sort=sort, filters=filters, partial=partial in ("1", "true")
+    )
     return request, notices
 
 

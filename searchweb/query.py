@@ -171,3 +171,22 @@ def _synonym_at(
 
 def _phrase_or_word(text: str) -> Item:
     return Item(text=text, phrase=" " in text)
+
+
+def completing_last_word(parsed: VisitorQuery, text: str) -> VisitorQuery:
+    """`parsed` with its last word also matching longer words: "sourdough sta" finds "starter".
+
+    For searches made while the visitor is still typing: the last word may be unfinished.
+    It is matched as typed or as the start of a word, so "did you mean" still reads it as
+    typed. Only a plain word that ends the text is completed (not a phrase or a field).
+    """
+    tokens = text.split()
+    if not tokens or not parsed.groups or len(parsed.groups[-1]) != 1:
+        return parsed
+    last = parsed.groups[-1][0]
+    if last.phrase or last.prefix or last.field or len(last.text) < 2:
+        return parsed
+    if tokens[-1].lower() != last.text.lower():
+        return parsed
+    groups = [*parsed.groups[:-1], [last, Item(last.text, prefix=True)]]
+    return VisitorQuery(groups, parsed.required, parsed.excluded, parsed.dates)

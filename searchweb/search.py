@@ -27,7 +27,13 @@ from searchweb.columns import NO_DATE, segment_columns
 from searchweb.evaluate import Matches, evaluate
 from searchweb.facets import FacetCounts, Filters, count_facets, filter_query
 from searchweb.matching import MatchContext, build_query, highlight_terms
-from searchweb.query import Item, VisitorQuery, parse_visitor_query, with_synonyms
+from searchweb.query import (
+    Item,
+    VisitorQuery,
+    completing_last_word,
+    parse_visitor_query,
+    with_synonyms,
+)
 from searchweb.snippets import snippet_html, title_html
 from searchweb.spelling import Suggestion, fuzzy_alternatives, suggest_query
 
@@ -47,6 +53,7 @@ class SearchRequest:
     filters: Filters = field(default_factory=Filters)
     with_facets: bool = True
     with_snippets: bool = True
+    partial: bool = False  # typed so far: the last word may be unfinished
 
 
 @dataclass(frozen=True)
@@ -145,6 +152,8 @@ def search(
     notices = list(notices or [])
     context = MatchContext(searcher.schema, searcher.reader(), tuple(options.languages))
     parsed = with_synonyms(parse_visitor_query(request.query), options.synonyms)
+    if request.partial:
+        parsed = completing_last_word(parsed, request.query)
     run = _execute(searcher, request, parsed, context, options.time_limit)
     suggestion, fuzzy = None, False
     if parsed.words:

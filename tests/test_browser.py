@@ -39,6 +39,16 @@ def test_typing_a_query_shows_highlighted_results_and_updates_the_url(page, demo
     assert page.console_errors == []
 
 
+def test_a_half_typed_word_already_shows_results(page, demo_server):
+    page.goto(demo_server.url + "/")
+    page.get_by_label("Search Demo blog").press_sequentially("hedgeh", delay=30)
+    first = page.locator(RESULT).first
+    expect(first).to_be_visible()
+    expect(first.locator("mark").first).to_have_text(re.compile("^hedgehog", re.I))
+    expect(page).to_have_url(re.compile(r"/search\?q=hedgeh$"))
+    assert page.console_errors == []
+
+
 def test_submitting_the_form_and_going_back_restores_the_earlier_search(page, demo_server):
     page.goto(demo_server.url + "/")
     box = page.get_by_label("Search Demo blog")

@@ -120,6 +120,25 @@ def test_a_stop_word_is_not_taken_for_a_typo(demo_client, demo_index):
             assert _search(demo_client, q=text)["suggestion"] is None, text
 
 
+def test_partial_completes_the_last_word_while_typing(demo_client):
+    whole = _urls(demo_client, q="hedgehog")
+    assert whole
+    as_typed = _search(demo_client, q="hedgeh")  # a finished word: nothing, or close spellings
+    assert as_typed["total"] == 0 or as_typed["fuzzy"]
+    typed = _search(demo_client, q="hedgeh", partial=1)
+    assert not typed["fuzzy"]
+    assert {hit["url"] for hit in typed["results"]} >= whole
+    assert all("<mark>" in h["title_html"] + h["snippet_html"] for h in typed["results"])
+    # Only the last word is unfinished; earlier words, phrases and fields are as typed.
+    assert _urls(demo_client, q="sourdough bre", partial=1) >= _urls(
+        demo_client, q="sourdough bread"
+    )
+    phrase = '"sourdough starter"'
+    assert _urls(demo_client, q=phrase, partial=1) == _urls(demo_client, q=phrase)
+    bad = demo_client.get("/api/search", query_string={"q": "x", "partial": "maybe"})
+    assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid_partial"
+
+
 def test_nonsense_gets_no_results_and_no_suggestion(demo_client):
     data = _search(demo_client, q="qzxv")
     assert data["total"] == 0 and data["results"] == [] and data["suggestion"] is None

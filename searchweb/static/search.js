@@ -129,7 +129,9 @@
     inFlight = controller;
     // Searches made while typing are not logged: only the query the visitor settles on
     // (submitted, or reached through a link) counts in the maintainer's report.
-    var query = new URLSearchParams(historyMode === "replace" ? all.concat([["log", "0"]]) : all).toString();
+    // While typing, the last word may be unfinished ("partial": "gard" finds "garden").
+    var typing = historyMode === "replace" ? [["log", "0"], ["partial", "1"]] : [];
+    var query = new URLSearchParams(all.concat(typing)).toString();
     return fetch(api + "/search?" + query, { signal: controller.signal, headers: { Accept: "application/json" } })
       .then(function (response) {
         return response.ok ? response.json() : null;

@@ -139,7 +139,8 @@
     function search() {
       var q = input.value.trim(), mine = ++token;
       if (!q) { close(); status.textContent = ""; return; }
-      fetch(base + "/api/search?log=0&per_page=" + limit + "&q=" + encodeURIComponent(q), { credentials: "omit" })
+      // partial=1: the last word may be unfinished while typing ("gard" finds "garden").
+      fetch(base + "/api/search?log=0&partial=1&per_page=" + limit + "&q=" + encodeURIComponent(q), { credentials: "omit" })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (data) { if (mine === token && data) show(data); })
         .catch(function () { if (mine === token) close(); }); // e.g. refused by CORS: stay quiet
