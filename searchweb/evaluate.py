@@ -10,12 +10,16 @@ Here the same query tree is evaluated list by list:
   vector expression, with the same idf, average length and per-field B as Whoosh;
 - `Or` adds its children's scores over the union, `And` over the intersection, `AndNot`
   drops the excluded posts, as Whoosh's union and intersection matchers do;
-- anything else (phrases, which need positions) is run by Whoosh's own matcher, bounded by
-  the search's deadline.
+- a `Phrase` is the intersection of its words, kept where their positions line up
+  (searchweb.phrases);
+- anything else is run by Whoosh's own matcher, bounded by the search's deadline.
 
-Scores come out equal to Whoosh's (tests/test_evaluate.py compares the two on real posts),
-so the relevance benchmarks are unchanged. The filter (facets, date ranges) becomes a boolean
-mask per segment, read from the sortable columns (searchweb.columns).
+Matches and scores come out equal to Whoosh's when it scores every match
+(tests/test_evaluate.py compares the two on real posts). Whoosh's top-N collector, which the
+search used before, lost matches of queries with an excluded word (Cranfield query 8: 344
+of 1,203), so totals and rankings of such queries changed; no other query did. The filter
+(facets, date ranges) becomes a boolean mask per segment, read from the sortable columns
+(searchweb.columns).
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 class Matches:
     """Posts matching a query: sorted unique document numbers and their scores."""
 
-    ids: np.ndarray  # int64
+    ids: np.ndarray  # int32 or int64
     scores: np.ndarray  # float64, aligned with ids
 
     @classmethod
