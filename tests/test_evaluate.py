@@ -15,6 +15,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from test_crawl import copy_sowrey
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
@@ -30,7 +31,6 @@ from searchweb.search import SearchRequest
 from searchweb.snippets import _matches as snippet_matches
 from searchweb.spelling import close_words, max_edits, spelling_fields
 from searchweb.vocabulary import most_common
-from tests.test_crawl import copy_sowrey
 
 
 @pytest.fixture(scope="module")
