@@ -8,6 +8,8 @@ committed, so the server picks up new posts without a restart and never sees hal
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import threading
 import time
 from dataclasses import replace
@@ -35,6 +37,31 @@ from searchweb.suggest import Completion, suggest
 from searchweb.vocabulary import vocabularies
 
 SUGGEST_LIMIT = 8
+# Every this many searches, hand the allocator's free memory back to the system.
+TRIM_EVERY = 64
+
+
+def release_free_memory() -> None:
+    """Return freed heap memory to the OS (glibc's malloc_trim; a no-op elsewhere).
+
+    Decoding posting blocks makes and frees many objects, and glibc keeps the freed pages:
+    at 100k posts one trim after 1,200 searches gave back 69 MB, and trimming as it goes
+    kept a 4-thread process at 350 MB instead of 378 (the rest is memory Python's own
+    allocator keeps). A trim takes about 0.2 ms.
+    """
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _load_libc():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+_LIBC = _load_libc()
 
 
 class SearchBackend(Protocol):
@@ -61,6 +88,7 @@ class WhooshSearchBackend:
         self.options = options or SearchOptions()
         self._index: Index = open_existing(self.index_dir)
         self._local = threading.local()
+        self._searches = 0  # not exact across threads; only paces release_free_memory()
 
     def searcher(self) -> Searcher:
         """This thread's searcher, refreshed if the index has a newer commit."""
@@ -94,11 +122,16 @@ class WhooshSearchBackend:
                     field_lengths(leaf, segment_key(leaf), name)
         for name in [title_field(lang) for lang in languages] + spelling_fields(reader, languages):
             vocabularies(reader, name)
+        release_free_memory()  # reading the columns made and dropped many objects
         return time.perf_counter() - started
 
     def search(self, request: SearchRequest, notices: list[str] | None = None) -> SearchResults:
         searcher = self.searcher()
-        return search(searcher, request, self._local.options, notices)
+        results = search(searcher, request, self._local.options, notices)
+        self._searches += 1
+        if not self._searches % TRIM_EVERY:
+            release_free_memory()
+        return results
 
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[Completion]:
         searcher = self.searcher()
