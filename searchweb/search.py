@@ -233,11 +233,9 @@ def _page_order(searcher: Searcher, matches: Matches, sort: str, limit: int) -> 
         keys = -matches.scores
     else:
         dates = _dates_of(searcher, matches.ids)
-        keys = (
-            -dates
-            if sort == "newest"
-            else np.where(dates == NO_DATE, np.iinfo(np.int64).max, dates)
-        )
+        # Undated posts last either way (NO_DATE negated would overflow to first).
+        newest_first = -np.maximum(dates, NO_DATE + 1) if sort == "newest" else dates
+        keys = np.where(dates == NO_DATE, np.iinfo(np.int64).max, newest_first)
     if limit < len(keys):
         # Only the best `limit` need sorting: partition on the key, keep the ties at the edge.
         cut = np.partition(keys, limit - 1)[limit - 1]
