@@ -11,7 +11,8 @@ import re
 
 from lxml import etree
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
+from indexer.sitemaps import xml_root
+
 FEED_TYPES = ("application/rss+xml", "application/atom+xml")
 _FEED_LINK = re.compile(
     rb"<link\b[^>]*type=[\"'](?:application/(?:rss|atom)\+xml)[\"'][^>]*>", re.IGNORECASE
@@ -21,10 +22,7 @@ _HREF = re.compile(rb"href=[\"']([^\"']+)[\"']", re.IGNORECASE)
 
 def feed_links(content: bytes) -> list[str] | None:
     """The item links of an RSS or Atom feed; None when the bytes are not a feed."""
-    try:
-        root = etree.fromstring(content.strip(), _PARSER)
-    except etree.XMLSyntaxError:
-        return None
+    root = xml_root(content)
     if root is None:
         return None
     kind = etree.QName(root).localname

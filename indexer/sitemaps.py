@@ -32,12 +32,21 @@ class Sitemap:
     children: tuple[str, ...] = ()
 
 
-def parse_sitemap(content: bytes) -> Sitemap | None:
-    """Parse a sitemap or sitemap index; None when the bytes are not one."""
+def xml_root(content: bytes) -> etree._Element | None:
+    """The root element of an XML document (sitemap, feed), safely parsed; None if not XML.
+
+    No entities are resolved and nothing is fetched, so a hostile file cannot expand or
+    reach out.
+    """
     try:
-        root = etree.fromstring(content.strip(), _PARSER)
+        return etree.fromstring(content.strip(), _PARSER)
     except etree.XMLSyntaxError:
         return None
+
+
+def parse_sitemap(content: bytes) -> Sitemap | None:
+    """Parse a sitemap or sitemap index; None when the bytes are not one."""
+    root = xml_root(content)
     if root is None:
         return None
     kind = etree.QName(root).localname

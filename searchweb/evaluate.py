@@ -92,6 +92,7 @@ def evaluate(
     """Every post matching `query` (and `restrict`, if given), with its score."""
     weighting = searcher.weighting
     base = getattr(weighting, "base", weighting)
+    factors = getattr(weighting, "factors_for", None)  # freshness, when the site asks for it
     ids, scores, timed_out = [], [], False
     for leaf, offset in searcher.leaf_searchers():
         segment = _Segment(leaf, searcher, base, deadline)
@@ -100,7 +101,6 @@ def evaluate(
         if restrict is not None:
             keep &= _mask(restrict, segment)[found.ids]
         found = Matches(found.ids[keep], found.scores[keep])
-        factors = getattr(weighting, "factors_for", None)
         if factors is not None and len(found):
             found = Matches(found.ids, found.scores * factors(leaf.reader())[found.ids])
         ids.append(found.ids + offset)
@@ -141,8 +141,7 @@ def _matches(node: q.Query, segment: _Segment) -> Matches:
     elif kind is q.AndNot:
         found = _difference(_matches(node.a, segment), _mask(node.b, segment))
     elif kind is q.Every and not node.fieldname:  # browsing by filter alone
-        count = segment.searcher.reader().doc_count_all()
-        found = Matches(np.arange(count, dtype=np.int64), np.ones(count))
+        found = Matches(np.arange(segment.posts, dtype=np.int64), np.ones(segment.posts))
     else:
         found = _by_whoosh(node, segment)
     if node.boost != 1 and len(found):
@@ -254,7 +253,7 @@ def _difference(found: Matches, excluded: np.ndarray) -> Matches:
 
 def _mask(node: q.Query, segment: _Segment) -> np.ndarray:
     """Which posts of the segment `node` matches, as a boolean array (for filters)."""
-    count = segment.searcher.reader().doc_count_all()
+    count = segment.posts
     kind = type(node)
     if isinstance(node, q.DateRange) and node.fieldname == "date":
         dates = segment_columns(segment.searcher.reader()).dates
