@@ -25,6 +25,7 @@ from whoosh.index import LockError
 from whoosh.writing import CLEAR, IndexWriter
 
 from indexer.errors import IndexLockedError, IndexMissingError
+from indexer.postinglists import write_missing_lists
 from indexer.records import Post
 from indexer.schema import (
     MANIFEST_NAME,
@@ -224,6 +225,9 @@ class WhooshPostStore:
         else:
             writer.commit()
         committed = open_existing(self.index_dir)
+        # Searches read long lists from these files; until they exist (a moment after the
+        # commit, or never for an older index) they read Whoosh's blocks, just slower.
+        write_missing_lists(committed)
         self.generation = committed.latest_generation()
         with committed.searcher() as searcher:
             write_manifest(

@@ -16,6 +16,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 import numpy as np
 from whoosh.reading import IndexReader
@@ -38,8 +39,21 @@ class Keywords:
     codes: np.ndarray  # int32 indexes into values
     values: tuple[str, ...]
 
+    @cached_property
+    def owners(self) -> np.ndarray:
+        """The post of each code (int32), for counting over many posts at once."""
+        lengths = np.diff(self.offsets)
+        return np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+
     def counts(self, docnums: np.ndarray) -> np.ndarray:
         """How many of `docnums` (local, unique) carry each value, by code."""
+        posts = len(self.offsets) - 1
+        if len(docnums) * 4 > posts:
+            # Many matches (a common word): mark them, then count every code of a marked post.
+            chosen = np.zeros(posts, dtype=bool)
+            chosen[docnums] = True
+            picked = self.codes[chosen[self.owners]]
+            return np.bincount(picked, minlength=len(self.values))
         starts = self.offsets[docnums]
         lengths = self.offsets[docnums + 1] - starts
         total = int(lengths.sum())

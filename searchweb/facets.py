@@ -8,6 +8,7 @@ Filters are Whoosh query objects; searchweb.evaluate turns them into a mask per 
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -110,9 +111,7 @@ def count_facets(reader: IndexReader, docnums: Iterable[int]) -> FacetCounts:
         if not len(local):
             continue
         columns = segment_columns(segment_reader)
-        years = columns.years[local]
-        values, counts = np.unique(years[years > 0], return_counts=True)
-        _add(counters["year"], [str(year) for year in values], counts)
+        _add_years(counters["year"], columns.years[local])
         authors = columns.authors[local]
         counts = np.bincount(authors[authors >= 0], minlength=len(columns.author_names))
         _add(counters["author"], columns.author_names, counts)
@@ -121,14 +120,26 @@ def count_facets(reader: IndexReader, docnums: Iterable[int]) -> FacetCounts:
     return FacetCounts({name: _top(name, counter) for name, counter in counters.items()})
 
 
+def _add_years(counter: Counter, years: np.ndarray) -> None:
+    dated = years[years > 0]
+    if len(dated):
+        first = int(dated.min())  # a bincount from the first year: no sort of the matches
+        counts = np.bincount(dated - first)
+        _add(counter, [str(year) for year in range(first, first + len(counts))], counts)
+
+
 def _add(counter: Counter, names: Sequence[str], counts: np.ndarray) -> None:
-    for code in np.flatnonzero(counts):
-        counter[names[code]] += int(counts[code])
+    codes = np.flatnonzero(counts)
+    for code, count in zip(codes.tolist(), counts[codes].tolist(), strict=True):
+        counter[names[code]] += count
 
 
 def _top(name: str, counter: Counter) -> list[FacetCount]:
     if name == "year":
         ordered = sorted(counter.items(), key=lambda pair: pair[0], reverse=True)
     else:
-        ordered = sorted(counter.items(), key=lambda pair: (-pair[1], pair[0].lower()))
+        # Only values that can make the top: a site may have thousands of tags.
+        least = min(heapq.nlargest(MAX_FACET_VALUES, counter.values()), default=0)
+        contenders = [pair for pair in counter.items() if pair[1] >= least]
+        ordered = sorted(contenders, key=lambda pair: (-pair[1], pair[0].lower()))
     return [FacetCount(value, count) for value, count in ordered[:MAX_FACET_VALUES]]

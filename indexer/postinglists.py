@@ -1,0 +1,415 @@
+"""Long posting lists, stored a second time in a form numpy reads without unpickling.
+
+Whoosh 3 stores a posting list in blocks of up to 128 postings, each a zlib'd pickle of
+Python lists. Reading the list of a common word (30-60k posts at 100k) block by block spent
+two thirds of a search's time in `pickle.loads` and `zlib` (profiled: bench notes, stop 13).
+So after each commit the store writes, beside each new segment, a file of that segment's
+long lists (more than one block) in every scored field:
+
+    MAGIC, an 8-byte directory length, the directory (JSON), then zlib'd records: for each
+    list, the gaps between document numbers, then the frequencies, each in the smallest
+    unsigned type that holds them (float32 if a frequency is not a whole number); and for a
+    field with positions, a second record: each post's positions, the first as is and
+    each next as the step from the one before.
+
+Phrases read positions the same way: decoding a common word's positions from Whoosh's
+pickled values was most of a phrase's time.
+
+The file is named after its segment (`MAIN_<segid>.pslists`), so Whoosh's own clean-up
+deletes it with the segment when a merge retires it. It is an accelerator, never the only
+copy: a segment without one (written by an older version, or in the instant between a
+commit and its lists) or with a damaged one is read from Whoosh's blocks, which give the
+same arrays (tests/test_postinglists.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import zlib
+from collections import OrderedDict
+from itertools import accumulate, chain
+from pathlib import Path
+from pickle import loads
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.reading import IndexReader, TermNotFound
+
+MAGIC = b"PSLISTS1"
+SUFFIX = ".pslists"
+# Lists of more than one Whoosh block; a single block is one `loads`, as fast either way.
+LONG_LIST = 129
+_DTYPES = {"u1": np.uint8, "u2": np.uint16, "u4": np.uint32, "f4": np.float32}
+_EMPTY_IDS = np.zeros(0, dtype=np.int32)
+_EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
+# Open list files kept per process (each is a file handle and a directory in memory).
+_OPEN_FILES = 64
+
+
+def read_whoosh_list(reader: IndexReader, name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """A term's posting list read from Whoosh's own blocks: document numbers, frequencies."""
+    try:
+        field = reader.schema[name]
+        matcher = reader._terms.matcher(name, field.to_bytes(text), field.format)
+    except (KeyError, TermNotFound):
+        return _EMPTY_IDS, _EMPTY_WEIGHTS
+    if isinstance(matcher, W3LeafMatcher):
+        return _read_blocks(matcher)
+    return _read_matcher(matcher)
+
+
+def _read_blocks(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    """All blocks of an on-disk posting list, decoded a block at a time rather than a post."""
+    id_blocks, weight_blocks = [], []
+    postfile = matcher._postfile
+    while matcher.is_active():
+        data = postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+        if matcher._compression:
+            data = zlib.decompress(data)
+        deltas, weights, _ = loads(data)
+        count = matcher._blocklength
+        id_blocks.append(np.cumsum(np.array(deltas, dtype=np.int64)))
+        if weights is None:
+            weight_blocks.append(np.ones(count, dtype=np.float32))
+        elif isinstance(weights, float):
+            weight_blocks.append(np.full(count, weights, dtype=np.float32))
+        else:
+            weight_blocks.append(np.array(weights, dtype=np.float32))
+        matcher._next_block()
+    if not id_blocks:
+        return _EMPTY_IDS, _EMPTY_WEIGHTS
+    # int32: half the memory of the cache, and no segment holds 2 billion posts.
+    return np.concatenate(id_blocks).astype(np.int32), np.concatenate(weight_blocks)
+
+
+def _read_matcher(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """Any other matcher (postings inlined in the term info): post by post."""
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
+
+
+def read_whoosh_positions(
+    reader: IndexReader, name: str, text: str, docnums: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where the term stands in each of `docnums` (ascending posts that all hold it), per Whoosh.
+
+    Returns two aligned arrays: the index into `docnums` of each occurrence, and its
+    position. Only blocks holding one of `docnums` are unpacked, and only their values
+    are decoded, all in one `loads` (see `_decode_positions`).
+    """
+    field = reader.schema[name]
+    matcher = reader._terms.matcher(name, field.to_bytes(text), field.format)
+    if not isinstance(matcher, W3LeafMatcher) or field.format.__class__.__name__ != "Positions":
+        return _flatten(_positions_by_matcher(matcher, docnums))
+    values: list[bytes] = []
+    postfile = matcher._postfile
+    wanted = 0
+    while matcher.is_active() and wanted < len(docnums):
+        last = int(np.searchsorted(docnums, matcher._maxid, side="right"))
+        if last > wanted:
+            data = postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+            if matcher._compression:
+                data = zlib.decompress(data)
+            deltas, _, block_values = loads(data)
+            ids = np.cumsum(np.array(deltas, dtype=np.int64))
+            values.extend(block_values[i] for i in np.searchsorted(ids, docnums[wanted:last]))
+            wanted = last
+        matcher._next_block()
+    return _flatten(_decode_positions(values, field.format.decode_positions))
+
+
+def _decode_positions(values: list[bytes], decode) -> list[list[int]]:
+    """Whoosh's position values, decoded together instead of with a `loads` each.
+
+    Each value is a 4-byte count and a protocol-2 pickle of a list of position deltas. The
+    pickles' bodies, joined between a list opener and an APPENDS, are one pickle of the list
+    of those lists. Anything unexpected falls back to Whoosh's own decoder, value by value.
+    """
+    bodies = []
+    for value in values:
+        pickled = value[4:]
+        if not pickled.startswith(b"\x80\x02]"):
+            return [decode(value) for value in values]
+        bodies.append(pickled[2:-1] if pickled.endswith(b".") else pickled[2:])
+    try:
+        delta_lists = loads(b"\x80\x02](" + b"".join(bodies) + b"e.")
+    except Exception:
+        return [decode(value) for value in values]
+    if len(delta_lists) != len(values):
+        return [decode(value) for value in values]
+    return [list(accumulate(deltas)) for deltas in delta_lists]
+
+
+def _flatten(per_post: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    counts = np.fromiter((len(found) for found in per_post), dtype=np.int64, count=len(per_post))
+    owners = np.repeat(np.arange(len(per_post), dtype=np.int64), counts)
+    places = np.fromiter(chain.from_iterable(per_post), dtype=np.int64, count=int(counts.sum()))
+    return owners, places
+
+
+def _positions_by_matcher(matcher, docnums: np.ndarray) -> list[list[int]]:
+    found = []
+    for docnum in docnums:
+        matcher.skip_to(int(docnum))
+        found.append(list(matcher.value_as("positions")))
+    return found
+
+
+# Writing
+
+
+def lists_path(folder: Path, segment_id: str) -> Path:
+    """Where the long lists of segment `segment_id` (e.g. MAIN_abc123) are kept."""
+    return Path(folder) / f"{segment_id}{SUFFIX}"
+
+
+def write_missing_lists(index, min_postings: int = LONG_LIST) -> list[Path]:
+    """Write the list file of each segment of `index` that may hold a long list and has none.
+
+    Returns the files written.
+    """
+    folder = Path(index.storage.folder)
+    written = []
+    with index.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            segment = leaf.segment()
+            path = lists_path(folder, segment.segment_id())
+            # A segment of fewer posts has no long list (a post or two, after an edit).
+            if leaf.doc_count_all() >= min_postings and not path.exists():
+                _write_atomically(path, encode_segment(leaf, segment.segid, min_postings))
+                written.append(path)
+    if written:
+        _fsync(folder)
+    return written
+
+
+def encode_segment(reader: IndexReader, segid: str, min_postings: int = LONG_LIST) -> bytes:
+    """The list file of one segment: every scored field's lists of `min_postings` or more."""
+    directory: dict[str, dict[str, list]] = {}
+    records: list[bytes] = []
+    offset = 0
+    for name in reader.schema.scorable_names():
+        if name not in reader.indexed_field_names():
+            continue
+        field_format = reader.schema[name].format
+        with_positions = bool(field_format) and field_format.supports("positions")
+        for text_bytes, info in reader.iter_field(name):
+            if info.doc_frequency() < min_postings:
+                continue
+            text = reader.schema[name].from_bytes(text_bytes)
+            ids, weights = read_whoosh_list(reader, name, text)
+            record, codes = _encode_list(ids, weights)
+            entry = [offset, len(record), *codes]
+            records.append(record)
+            offset += len(record)
+            if with_positions:
+                places = _encode_positions(reader, name, text, ids, weights)
+                if places is not None:
+                    entry += [offset, len(places[0]), places[1]]
+                    records.append(places[0])
+                    offset += len(places[0])
+            directory.setdefault(name, {})[text] = entry
+    header = {"segment": segid, "posts": reader.doc_count_all(), "lists": directory}
+    head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return b"".join([MAGIC, len(head).to_bytes(8, "little"), head, *records])
+
+
+def _encode_list(ids: np.ndarray, weights: np.ndarray) -> tuple[bytes, tuple[int, str, str]]:
+    gaps = np.diff(ids.astype(np.int64), prepend=0)
+    gap_code = _unsigned_code(int(gaps.max()) if len(gaps) else 0)
+    whole = bool(np.all(weights == np.round(weights))) and bool(np.all(weights >= 0))
+    weight_code = _unsigned_code(int(weights.max()) if len(weights) else 0) if whole else "f4"
+    body = gaps.astype(_DTYPES[gap_code]).tobytes() + weights.astype(_DTYPES[weight_code]).tobytes()
+    return zlib.compress(body, 1), (len(ids), gap_code, weight_code)
+
+
+def _encode_positions(
+    reader: IndexReader, name: str, text: str, ids: np.ndarray, weights: np.ndarray
+) -> tuple[bytes, str] | None:
+    """A list's positions: per post, the first as is and each next as the step from the last.
+
+    Left out (None) where a post's count of positions is not its frequency, as the reader
+    counts them that way; the phrase then reads Whoosh's blocks.
+    """
+    owners, places = read_whoosh_positions(reader, name, text, ids.astype(np.int64))
+    counts = np.bincount(owners, minlength=len(ids))
+    if not np.array_equal(counts, weights) or not len(ids) or counts.min() < 1:
+        return None
+    starts = np.cumsum(counts) - counts
+    gaps = np.diff(places, prepend=0)
+    gaps[starts] = places[starts]
+    if gaps.min() < 0:
+        return None
+    code = _unsigned_code(int(gaps.max()))
+    return zlib.compress(gaps.astype(_DTYPES[code]).tobytes(), 1), code
+
+
+def select_positions(
+    counts: np.ndarray, places: np.ndarray, at: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of the list's posts number `at`: each one's index into `at`, and it.
+
+    `counts` is every post's number of positions and `places` all of them, post after post.
+    """
+    counts = counts.astype(np.int64)
+    starts = np.cumsum(counts) - counts
+    wanted = counts[at]
+    firsts = np.cumsum(wanted) - wanted
+    owners = np.repeat(np.arange(len(at), dtype=np.int64), wanted)
+    index = np.arange(int(wanted.sum()), dtype=np.int64) + np.repeat(starts[at] - firsts, wanted)
+    return owners, places[index]
+
+
+def _unsigned_code(largest: int) -> str:
+    if largest < 1 << 8:
+        return "u1"
+    return "u2" if largest < 1 << 16 else "u4"
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, path)
+
+
+def _fsync(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# Reading
+
+
+class SegmentLists:
+    """One segment's list file, open for reading by any thread (`os.pread`, no shared seek)."""
+
+    def __init__(self, path: Path, segid: str, posts: int) -> None:
+        # Held open for the object's life, not a `with` block: threads read it with pread,
+        # and it closes when the last of them lets go of this object.
+        self.file = open(path, "rb")  # noqa: SIM115
+        try:
+            if self.file.read(len(MAGIC)) != MAGIC:
+                raise ValueError(f"{path}: not a postsearch list file")
+            size = int.from_bytes(self.file.read(8), "little")
+            header = json.loads(self.file.read(size).decode("utf-8"))
+            if header.get("segment") != segid or header.get("posts") != posts:
+                raise ValueError(f"{path}: written for another segment")
+            self.lists: dict[str, dict[str, list]] = header["lists"]
+        except Exception:
+            self.file.close()
+            raise
+        self.start = len(MAGIC) + 8 + size
+
+    def __del__(self) -> None:
+        file = getattr(self, "file", None)
+        if file is not None:
+            file.close()  # no thread holds this object any more: none is mid-read
+
+    def get(self, name: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The term's list, or None if this file does not hold it (read Whoosh's blocks)."""
+        entry = self.lists.get(name, {}).get(text)
+        if entry is None:
+            return None
+        offset, size, count, gap_code, weight_code = entry[:5]
+        body = zlib.decompress(os.pread(self.file.fileno(), size, self.start + offset))
+        gaps = np.frombuffer(body, dtype=_DTYPES[gap_code], count=count)
+        weights = np.frombuffer(body, dtype=_DTYPES[weight_code], count=count, offset=gaps.nbytes)
+        return np.cumsum(gaps, dtype=np.int32), weights.astype(np.float32)
+
+    def positions(self, name: str, text: str) -> tuple[np.ndarray, ...] | None:
+        """The term's posts, their counts of positions, and all positions post after post."""
+        entry = self.lists.get(name, {}).get(text)
+        if entry is None or len(entry) < 8:
+            return None
+        ids, counts = self.get(name, text)
+        offset, size, code = entry[5:8]
+        body = zlib.decompress(os.pread(self.file.fileno(), size, self.start + offset))
+        gaps = np.frombuffer(body, dtype=_DTYPES[code]).astype(np.int64)
+        counts = counts.astype(np.int64)
+        if len(gaps) != int(counts.sum()):
+            raise ValueError(f"positions of {name}:{text} do not match their counts")
+        starts = np.cumsum(counts) - counts
+        running = np.cumsum(gaps)
+        places = running - np.repeat(running[starts] - gaps[starts], counts)
+        return ids, counts, places
+
+
+class _OpenLists:
+    """The list files of the segments in use, opened once each; None where a segment has none."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[str, SegmentLists | None] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, reader: IndexReader) -> SegmentLists | None:
+        segment = reader.segment()
+        key = f"{_folder(reader)}/{segment.segment_id()}"  # two copies of one index differ
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        found = _open(reader, segment)
+        with self.lock:
+            self.items[key] = found
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return found
+
+
+def _open(reader: IndexReader, segment) -> SegmentLists | None:
+    folder = _folder(reader)
+    if folder is None:
+        return None
+    path = lists_path(folder, segment.segment_id())
+    try:
+        return SegmentLists(path, segment.segid, reader.doc_count_all())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, UnicodeDecodeError):
+        return None  # damaged or foreign: Whoosh's blocks hold the same lists
+
+
+def _folder(reader: IndexReader) -> str | None:
+    storage = reader._storage
+    storage = getattr(storage, "b", storage)  # a compound segment: an overlay on the folder
+    return getattr(storage, "folder", None)
+
+
+_open_lists = _OpenLists(_OPEN_FILES)
+
+
+def read_positions(reader: IndexReader, name: str, text: str) -> tuple[np.ndarray, ...] | None:
+    """A long list's posts, counts and positions from the segment's list file; None if absent."""
+    lists = _open_lists.get(reader) if hasattr(reader, "segment") else None
+    if lists is None:
+        return None
+    try:
+        return lists.positions(name, text)
+    except (OSError, ValueError, zlib.error):
+        return None  # a damaged record: the blocks are still whole
+
+
+def read_list(reader: IndexReader, name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """A term's posting list in one segment: from its list file if there, else Whoosh's blocks."""
+    lists = _open_lists.get(reader) if hasattr(reader, "segment") else None
+    if lists is not None:
+        try:
+            found = lists.get(name, text)
+        except (OSError, ValueError, zlib.error):
+            found = None  # a damaged record: the blocks are still whole
+        if found is not None:
+            return found
+    return read_whoosh_list(reader, name, text)
