@@ -25,20 +25,38 @@ def phrase_filter(
 ) -> np.ndarray:
     """Which of `docnums` (posts holding every word) have the words in order, as a mask."""
     reached = np.zeros(0, dtype=np.int64)
+    read: dict[str, np.ndarray] = {}  # "changing changes" is one stem twice: read it once
     for index, word in enumerate(words):
-        owners, places = positions(reader, name, word, docnums)
-        keys = (owners << 32) | places
+        if word not in read:
+            owners, places = positions(reader, name, word, docnums)
+            read[word] = _sorted_unique((owners << 32) | places)
+        keys = read[word]
         if index == 0:
-            reached = np.unique(keys)
+            reached = keys
             continue
         # A position a little before one of ours would, for a post's first words, reach
         # back into the key space of the post before; no position is that large.
         follows = np.zeros(len(keys), dtype=bool)
         for distance in range(1, slop + 1):
-            follows |= np.isin(keys - distance, reached, assume_unique=False)
-        reached = np.unique(keys[follows])
+            follows |= _contains(reached, keys - distance)
+        reached = keys[follows]
         if not len(reached):
             break
     keep = np.zeros(len(docnums), dtype=bool)
     keep[reached >> 32] = True
     return keep
+
+
+def _sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """`keys` sorted without repeats; positions come post by post, ascending: one pass."""
+    if len(keys) < 2 or bool(np.all(keys[1:] > keys[:-1])):
+        return keys
+    return np.unique(keys)
+
+
+def _contains(sorted_keys: np.ndarray, probes: np.ndarray) -> np.ndarray:
+    """Which `probes` are in `sorted_keys` (sorted, unique): a binary search each, no hashing."""
+    if not len(sorted_keys):
+        return np.zeros(len(probes), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, probes), len(sorted_keys) - 1)
+    return sorted_keys[at] == probes
