@@ -34,3 +34,7 @@ class SchemaMismatchError(PostsearchError):
 
 class IndexLockedError(PostsearchError):
     """Another indexer holds the index's write lock."""
+
+
+class ListFilesError(PostsearchError):
+    """A commit landed, but the list files that speed up searching could not be written."""

@@ -6,11 +6,12 @@ two thirds of a search's time in `pickle.loads` and `zlib` (profiled: bench note
 So after each commit the store writes, beside each new segment, a file of that segment's
 long lists (more than one block) in every scored field:
 
-    MAGIC, an 8-byte directory length, the directory (JSON), then zlib'd records: for each
-    list, the gaps between document numbers, then the frequencies, each in the smallest
-    unsigned type that holds them (float32 if a frequency is not a whole number); and for a
-    field with positions, a second record: each post's positions, the first as is and
-    each next as the step from the one before.
+    MAGIC, then zlib'd records: for each list, the gaps between document numbers, then the
+    frequencies, each in the smallest unsigned type that holds them (float32 if a frequency
+    is not a whole number); and for a field with positions, a second record: each post's
+    positions, the first as is and each next as the step from the one before. Last, the
+    directory (JSON: where each record starts) and its length in 8 bytes, so a segment's
+    file is written as it is encoded, a list at a time, never held whole in memory.
 
 Phrases read positions the same way: decoding a common word's positions from Whoosh's
 pickled values was most of a phrase's time.
@@ -37,7 +38,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import IndexReader, TermNotFound
 
-MAGIC = b"PSLISTS1"
+MAGIC = b"PSLISTS2"
 SUFFIX = ".pslists"
 # Lists of more than one Whoosh block; a single block is one `loads`, as fast either way.
 LONG_LIST = 129
@@ -182,17 +183,31 @@ def write_missing_lists(index, min_postings: int = LONG_LIST) -> list[Path]:
             path = lists_path(folder, segment.segment_id())
             # A segment of fewer posts has no long list (a post or two, after an edit).
             if leaf.doc_count_all() >= min_postings and not path.exists():
-                _write_atomically(path, encode_segment(leaf, segment.segid, min_postings))
+                write_segment_lists(path, leaf, segment.segid, min_postings)
                 written.append(path)
-    if written:
-        _fsync(folder)
-    return written
+    return written  # the caller fsyncs the folder so the renames survive a power cut
 
 
-def encode_segment(reader: IndexReader, segid: str, min_postings: int = LONG_LIST) -> bytes:
-    """The list file of one segment: every scored field's lists of `min_postings` or more."""
+def write_segment_lists(
+    path: Path, reader: IndexReader, segid: str, min_postings: int = LONG_LIST
+) -> None:
+    """Write one segment's list file, atomically: a temporary file renamed into place."""
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        with open(temporary, "wb") as out:
+            out.write(MAGIC)
+            _encode_segment(out, reader, segid, min_postings)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # a full disk: leave no half-written file behind
+        raise
+
+
+def _encode_segment(out, reader: IndexReader, segid: str, min_postings: int) -> None:
+    """Every scored field's lists of `min_postings` or more, then the directory."""
     directory: dict[str, dict[str, list]] = {}
-    records: list[bytes] = []
     offset = 0
     for name in reader.schema.scorable_names():
         if name not in reader.indexed_field_names():
@@ -206,18 +221,17 @@ def encode_segment(reader: IndexReader, segid: str, min_postings: int = LONG_LIS
             ids, weights = read_whoosh_list(reader, name, text)
             record, codes = _encode_list(ids, weights)
             entry = [offset, len(record), *codes]
-            records.append(record)
-            offset += len(record)
+            offset += out.write(record)
             if with_positions:
                 places = _encode_positions(reader, name, text, ids, weights)
                 if places is not None:
                     entry += [offset, len(places[0]), places[1]]
-                    records.append(places[0])
-                    offset += len(places[0])
+                    offset += out.write(places[0])
             directory.setdefault(name, {})[text] = entry
     header = {"segment": segid, "posts": reader.doc_count_all(), "lists": directory}
     head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return b"".join([MAGIC, len(head).to_bytes(8, "little"), head, *records])
+    out.write(head)
+    out.write(len(head).to_bytes(8, "little"))
 
 
 def _encode_list(ids: np.ndarray, weights: np.ndarray) -> tuple[bytes, tuple[int, str, str]]:
@@ -272,23 +286,6 @@ def _unsigned_code(largest: int) -> str:
     return "u2" if largest < 1 << 16 else "u4"
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, path)
-
-
-def _fsync(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 # Reading
 
 
@@ -302,7 +299,11 @@ class SegmentLists:
         try:
             if self.file.read(len(MAGIC)) != MAGIC:
                 raise ValueError(f"{path}: not a postsearch list file")
+            end = self.file.seek(-8, os.SEEK_END)
             size = int.from_bytes(self.file.read(8), "little")
+            if not 0 < size <= end - len(MAGIC):
+                raise ValueError(f"{path}: cut short")
+            self.file.seek(end - size)
             header = json.loads(self.file.read(size).decode("utf-8"))
             if header.get("segment") != segid or header.get("posts") != posts:
                 raise ValueError(f"{path}: written for another segment")
@@ -310,7 +311,7 @@ class SegmentLists:
         except Exception:
             self.file.close()
             raise
-        self.start = len(MAGIC) + 8 + size
+        self.start = len(MAGIC)
 
     def __del__(self) -> None:
         file = getattr(self, "file", None)

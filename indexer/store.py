@@ -24,7 +24,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.writing import CLEAR, IndexWriter
 
-from indexer.errors import IndexLockedError, IndexMissingError
+from indexer.errors import IndexLockedError, IndexMissingError, ListFilesError
 from indexer.postinglists import write_missing_lists
 from indexer.records import Post
 from indexer.schema import (
@@ -225,9 +225,6 @@ class WhooshPostStore:
         else:
             writer.commit()
         committed = open_existing(self.index_dir)
-        # Searches read long lists from these files; until they exist (a moment after the
-        # commit, or never for an older index) they read Whoosh's blocks, just slower.
-        write_missing_lists(committed)
         self.generation = committed.latest_generation()
         with committed.searcher() as searcher:
             write_manifest(
@@ -236,6 +233,17 @@ class WhooshPostStore:
                 doc_count=searcher.doc_count(),
             )
         _sync_manifest(self.index_dir)
+        # Searches read long lists from these files; until they exist (a moment after the
+        # commit, or never for an older index) they read Whoosh's blocks, just slower.
+        try:
+            if write_missing_lists(committed):
+                fsync_path(self.index_dir)
+        except OSError as error:
+            raise ListFilesError(
+                f"{self.index_dir}: the posts are indexed and searchable, but the list files "
+                f"that speed up searching could not be written ({error}); the next "
+                "`postsearch index` run writes them"
+            ) from error
 
     def replace(self, post: Post) -> None:
         self._require_writer().update_document(**post_document(post))

@@ -19,13 +19,13 @@ from indexer.pipeline import index_sources
 from indexer.postinglists import (
     LONG_LIST,
     SegmentLists,
-    encode_segment,
     lists_path,
     read_list,
     read_whoosh_list,
     read_whoosh_positions,
     select_positions,
     write_missing_lists,
+    write_segment_lists,
 )
 from indexer.store import WhooshPostStore, open_existing
 from searchweb.engine import WhooshSearchBackend
@@ -62,7 +62,7 @@ def test_list_files_hold_every_list_as_whoosh_does(tmp_path):
         for leaf, _ in reader.leaf_readers():
             segment = leaf.segment()
             path = tmp_path / "all.pslists"
-            path.write_bytes(encode_segment(leaf, segment.segid, min_postings=1))
+            write_segment_lists(path, leaf, segment.segid, min_postings=1)
             lists = SegmentLists(path, segment.segid, leaf.doc_count_all())
             for name in leaf.schema.scorable_names():
                 if name not in leaf.indexed_field_names():
