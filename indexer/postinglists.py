@@ -348,7 +348,11 @@ class SegmentLists:
 
 
 class _OpenLists:
-    """The list files of the segments in use, opened once each; None where a segment has none."""
+    """The list files of the segments in use, opened once each; None where one is damaged.
+
+    A missing file is not remembered: the store writes a segment's file just after the
+    commit that a server may already be searching, so the next read looks again (a stat).
+    """
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -357,12 +361,18 @@ class _OpenLists:
 
     def get(self, reader: IndexReader) -> SegmentLists | None:
         segment = reader.segment()
-        key = f"{_folder(reader)}/{segment.segment_id()}"  # two copies of one index differ
+        folder = _folder(reader)
+        if folder is None:
+            return None  # an index in memory: no files beside it
+        path = lists_path(folder, segment.segment_id())
+        key = str(path)  # two copies of one index differ
         with self.lock:
             if key in self.items:
                 self.items.move_to_end(key)
                 return self.items[key]
-        found = _open(reader, segment)
+        if not path.exists():
+            return None
+        found = _open(path, segment, reader.doc_count_all())
         with self.lock:
             self.items[key] = found
             while len(self.items) > self.size:
@@ -370,15 +380,9 @@ class _OpenLists:
         return found
 
 
-def _open(reader: IndexReader, segment) -> SegmentLists | None:
-    folder = _folder(reader)
-    if folder is None:
-        return None
-    path = lists_path(folder, segment.segment_id())
+def _open(path: Path, segment, posts: int) -> SegmentLists | None:
     try:
-        return SegmentLists(path, segment.segid, reader.doc_count_all())
-    except FileNotFoundError:
-        return None
+        return SegmentLists(path, segment.segid, posts)
     except (OSError, ValueError, KeyError, UnicodeDecodeError):
         return None  # damaged or foreign: Whoosh's blocks hold the same lists
 

@@ -21,6 +21,7 @@ from indexer.postinglists import (
     SegmentLists,
     lists_path,
     read_list,
+    read_positions,
     read_whoosh_list,
     read_whoosh_positions,
     select_positions,
@@ -153,3 +154,17 @@ def test_searches_with_a_bad_list_file_find_what_they_would_without_one(tmp_path
 def _urls_and_total(backend: WhooshSearchBackend, word: str) -> tuple[list[str], int]:
     results = backend.search(SearchRequest(query=word))
     return [hit.url for hit in results.hits], results.total
+
+
+def test_a_searcher_open_before_the_list_file_reads_it_once_written(tmp_path):
+    index_dir = _build(tmp_path, posts=40)
+    assert not list(index_dir.glob("*.pslists"))  # the commit landed; its file is not there yet
+    backend = WhooshSearchBackend(index_dir)
+    before = _urls_and_total(backend, "garden")
+    reader = backend.searcher().reader()
+    (leaf, _), *_ = reader.leaf_readers()
+    word = _most_common_terms(leaf, "body", 1)[0]
+    assert read_positions(leaf, "body", word) is None
+    write_missing_lists(open_existing(index_dir), min_postings=2)
+    assert read_positions(leaf, "body", word) is not None  # the same reader, now from the file
+    assert _urls_and_total(backend, "garden") == before
