@@ -338,6 +338,16 @@ class _Run:
         save_states(self.index_dir, self.states, generation, reset=self.full)
         if self.template is not None:
             save_template(self.template, self.index_dir)
+        _write_list_files(self.store)
+
+
+def _write_list_files(store: PostStore) -> None:
+    # Last, after the crawl state: the list files only speed searching up, and the moment
+    # between a commit and the state's save (when a kill leaves the state behind the
+    # index) must stay as short as it can be.
+    write = getattr(store, "write_list_files", None)
+    if write is not None:
+        write()
 
 
 def _store_contains(store: PostStore, url: str) -> bool:
@@ -460,6 +470,7 @@ def delete_url(url: str, store: PostStore, site_url: str | None = None) -> bool:
             state.forget(key)
     if index_dir:
         save_states(index_dir, states, getattr(store, "generation", None))
+    _write_list_files(store)
     return found
 
 

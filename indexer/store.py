@@ -233,10 +233,16 @@ class WhooshPostStore:
                 doc_count=searcher.doc_count(),
             )
         _sync_manifest(self.index_dir)
-        # Searches read long lists from these files; until they exist (a moment after the
-        # commit, or never for an older index) they read Whoosh's blocks, just slower.
+
+    def write_list_files(self) -> None:
+        """Write the list files of segments that lack one (indexer.postinglists).
+
+        Called by the pipeline after a batch and its crawl state are saved. Searches read
+        long lists from these files; until they exist (a moment after the commit, or never
+        for an older index) they read Whoosh's blocks, just slower.
+        """
         try:
-            if write_missing_lists(committed):
+            if write_missing_lists(open_existing(self.index_dir)):
                 fsync_path(self.index_dir)
         except OSError as error:
             raise ListFilesError(
