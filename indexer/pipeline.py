@@ -37,7 +37,7 @@ from indexer.errors import PostsearchError, SourceError
 from indexer.parse import MAX_PAGE_BYTES
 from indexer.records import Failure, IndexSummary, Post, RawPage, Skip
 from indexer.sources import html_files, page_url, single_page_url
-from indexer.state import CrawlState, content_hash, save_states
+from indexer.state import CrawlState, content_hash, save_pending, save_states
 from indexer.store import PostStore
 from indexer.template import learn_template
 from indexer.workers import Extractor, load_template, overrides_from, save_template
@@ -101,6 +101,7 @@ def index_sources(
             for source in sources:
                 run.index_source(source)
             run.apply_deletions()
+            run.before_commit()
     except OSError as error:  # a full disk, a read-only mount: one clear line, not a traceback
         where = error.filename or index_dir or "the index"
         raise IndexWriteError(
@@ -330,6 +331,11 @@ class _Run:
             if state is not None:
                 state.forget(key)
 
+    def before_commit(self) -> None:
+        """The batch is complete: the state learns its pages, as pending, before the commit."""
+        if self.index_dir is not None:
+            save_pending(self.index_dir, self.states)
+
     def after_commit(self) -> None:
         """The index has committed: now the state and the template may say so."""
         if self.index_dir is None:
@@ -448,6 +454,7 @@ def reindex_url(
         if isinstance(event, PageGone) and not run._gone:
             run._gone[event.key] = (None, event.key)  # not crawled before: its URL is the key
         run.apply_deletions()
+        run.before_commit()
     run.template = None  # nothing learned: leave template.json as it is
     run.after_commit()
     return run.summary

@@ -5,10 +5,12 @@ per source and page key (a crawled URL, a file's URL): the URL its post is index
 the validators the server gave (ETag, Last-Modified), a hash of the bytes, the sitemap's
 `lastmod`, and when it was last seen. Changes are staged in memory during a run and
 written in one transaction only after the index has committed, so the state never claims
-a page is indexed when the index does not hold it. If the process dies between the two,
-the state is older than the index: the file records the index generation it matches, and
-a state that does not match is loaded without its validators and hashes, so that run
-fetches and extracts every page again (and still knows which pages to look for).
+a page is indexed when the index does not hold it. Just before the commit, the pages the
+run met are added to the file as pending (`save_pending`), with a generation no commit
+has. If the process dies between the two, the state does not match the index: the file
+records the index generation it matches, and a state that does not match is loaded
+without its validators and hashes, so that run fetches and extracts every page again, and
+knows the pages of both runs, so whatever is no longer there is deleted.
 """
 
 from __future__ import annotations
@@ -128,13 +130,15 @@ class CrawlState:
         merged = {**self._pages, **{k: v for k, v in self._staged.items() if v}}
         return [key for key, page in merged.items() if page.doc_url == doc_url]
 
-    def write(self, connection: sqlite3.Connection) -> None:
-        """Write this run's changes into an open transaction."""
+    def write(self, connection: sqlite3.Connection, pending: bool = False) -> None:
+        """Write this run's changes into an open transaction; `pending` writes only the
+        pages met, keeping the gone ones too (see `save_pending`)."""
         for key, page in self._staged.items():
             if page is None:
-                connection.execute(
-                    "DELETE FROM pages WHERE source = ? AND key = ?", (self.source, key)
-                )
+                if not pending:
+                    connection.execute(
+                        "DELETE FROM pages WHERE source = ? AND key = ?", (self.source, key)
+                    )
             else:
                 connection.execute(
                     "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -165,6 +169,31 @@ def _connect(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=30)
     connection.executescript(_SCHEMA)
     return connection
+
+
+# Written as the generation while a commit is under way: no commit has it, so a state
+# left with it by a kill is stale (see `save_pending`).
+PENDING_GENERATION = -1
+
+
+def save_pending(index_dir: Path, states: list[CrawlState]) -> None:
+    """Just before a commit: add the pages this run met to the saved state, marked pending.
+
+    A kill between the commit and `save_states` used to leave a state that did not know
+    the pages the commit had added, so the next incremental run never saw them as gone
+    and they stayed searchable. A state caught here knows the old pages and the new, and
+    is stale, so the next run reads every page again and deletes whatever is not there.
+    """
+    connection = _connect(Path(index_dir) / STATE_NAME)
+    try:
+        with connection:
+            for state in states:
+                state.write(connection, pending=True)
+            connection.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(PENDING_GENERATION),)
+            )
+    finally:
+        connection.close()
 
 
 def save_states(

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import REPO
 from test_crawl import copy_sowrey, indexed_paths
 
@@ -92,6 +93,46 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_index(tmp_path):
     _reindex(live, index_dir, full=False)
     assert indexed_paths(index_dir) == sets[final]
     print(f"\nSIGKILL outcomes ({duration:.2f} s per reindex): {outcomes}")
+
+
+class _KilledAroundCommit(WhooshPostStore):
+    """A real store whose process is killed (SIGKILL) just before or just after its commit."""
+
+    def __init__(self, *args, after: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.after = after
+
+    def __exit__(self, *exc) -> None:
+        if self.after:
+            super().__exit__(*exc)  # committed; the crawl state is not saved yet
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _killed_run(site: str, index_dir: str, after: bool) -> None:
+    store = _KilledAroundCommit(Path(index_dir), lock_timeout=5, rebuild=True, after=after)
+    index_sources([Path(site)], store, options=IndexOptions(workers=1, allow_mass_delete=True))
+
+
+@pytest.mark.parametrize("after", [True, False], ids=["after-commit", "before-commit"])
+def test_the_run_after_a_kill_around_the_commit_brings_the_index_to_the_folder(tmp_path, after):
+    copy_sowrey(tmp_path / "a", posts=6)
+    copy_sowrey(tmp_path / "b", posts=6, offset=7)
+    live, index_dir = tmp_path / "live", tmp_path / "index"
+    _fill(live, tmp_path / "a")
+    _reindex(live, index_dir, full=False)
+    first = indexed_paths(index_dir)
+    _fill(live, tmp_path / "b")
+    child = multiprocessing.get_context("fork").Process(
+        target=_killed_run, args=(str(live), str(index_dir), after)
+    )
+    child.start()
+    child.join()
+    assert child.exitcode == -signal.SIGKILL
+    killed = indexed_paths(index_dir)
+    assert killed != first if after else killed == first  # the commit landed, or did not
+    _fill(live, tmp_path / "a")
+    _reindex(live, index_dir, full=False)
+    assert indexed_paths(index_dir) == first  # no post of the killed run is left behind
 
 
 QUERIER = """
