@@ -2,7 +2,7 @@
 
 Whoosh 3 stores a posting list in blocks of up to 128 postings, each a zlib'd pickle of
 Python lists. Reading the list of a common word (30-60k posts at 100k) block by block spent
-two thirds of a search's time in `pickle.loads` and `zlib` (profiled: bench notes, stop 13).
+two thirds of a search's time in `pickle.loads` and `zlib` (profiled: docs/benchmarks.md).
 So after each commit the store writes, beside each new segment, a file of that segment's
 long lists (more than one block) in every scored field:
 
@@ -20,7 +20,7 @@ The file is named after its segment (`MAIN_<segid>.pslists`), so Whoosh's own cl
 deletes it with the segment when a merge retires it. It is an accelerator, never the only
 copy: a segment without one (written by an older version, or in the instant between a
 commit and its lists) or with a damaged one is read from Whoosh's blocks, which give the
-same arrays (tests/test_postinglists.py).
+same arrays (tests/test_postinglists.py). Whoosh's blocks are read by indexer.whooshlists.
 """
 
 from __future__ import annotations
@@ -30,136 +30,20 @@ import os
 import threading
 import zlib
 from collections import OrderedDict
-from itertools import accumulate, chain
 from pathlib import Path
-from pickle import loads
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.reading import IndexReader, TermNotFound
+from whoosh.reading import IndexReader
+
+from indexer.whooshlists import read_whoosh_list, read_whoosh_positions
 
 MAGIC = b"PSLISTS2"
 SUFFIX = ".pslists"
 # Lists of more than one Whoosh block; a single block is one `loads`, as fast either way.
 LONG_LIST = 129
 _DTYPES = {"u1": np.uint8, "u2": np.uint16, "u4": np.uint32, "f4": np.float32}
-_EMPTY_IDS = np.zeros(0, dtype=np.int32)
-_EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 # Open list files kept per process (each is a file handle and a directory in memory).
 _OPEN_FILES = 64
-
-
-def read_whoosh_list(reader: IndexReader, name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-    """A term's posting list read from Whoosh's own blocks: document numbers, frequencies."""
-    try:
-        field = reader.schema[name]
-        matcher = reader._terms.matcher(name, field.to_bytes(text), field.format)
-    except (KeyError, TermNotFound):
-        return _EMPTY_IDS, _EMPTY_WEIGHTS
-    if isinstance(matcher, W3LeafMatcher):
-        return _read_blocks(matcher)
-    return _read_matcher(matcher)
-
-
-def _read_blocks(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
-    """All blocks of an on-disk posting list, decoded a block at a time rather than a post."""
-    id_blocks, weight_blocks = [], []
-    postfile = matcher._postfile
-    while matcher.is_active():
-        data = postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
-        if matcher._compression:
-            data = zlib.decompress(data)
-        deltas, weights, _ = loads(data)
-        count = matcher._blocklength
-        id_blocks.append(np.cumsum(np.array(deltas, dtype=np.int64)))
-        if weights is None:
-            weight_blocks.append(np.ones(count, dtype=np.float32))
-        elif isinstance(weights, float):
-            weight_blocks.append(np.full(count, weights, dtype=np.float32))
-        else:
-            weight_blocks.append(np.array(weights, dtype=np.float32))
-        matcher._next_block()
-    if not id_blocks:
-        return _EMPTY_IDS, _EMPTY_WEIGHTS
-    # int32: half the memory of the cache, and no segment holds 2 billion posts.
-    return np.concatenate(id_blocks).astype(np.int32), np.concatenate(weight_blocks)
-
-
-def _read_matcher(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """Any other matcher (postings inlined in the term info): post by post."""
-    ids, weights = [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
-
-
-def read_whoosh_positions(
-    reader: IndexReader, name: str, text: str, docnums: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Where the term stands in each of `docnums` (ascending posts that all hold it), per Whoosh.
-
-    Returns two aligned arrays: the index into `docnums` of each occurrence, and its
-    position. Only blocks holding one of `docnums` are unpacked, and only their values
-    are decoded, all in one `loads` (see `_decode_positions`).
-    """
-    field = reader.schema[name]
-    matcher = reader._terms.matcher(name, field.to_bytes(text), field.format)
-    if not isinstance(matcher, W3LeafMatcher) or field.format.__class__.__name__ != "Positions":
-        return _flatten(_positions_by_matcher(matcher, docnums))
-    values: list[bytes] = []
-    postfile = matcher._postfile
-    wanted = 0
-    while matcher.is_active() and wanted < len(docnums):
-        last = int(np.searchsorted(docnums, matcher._maxid, side="right"))
-        if last > wanted:
-            data = postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
-            if matcher._compression:
-                data = zlib.decompress(data)
-            deltas, _, block_values = loads(data)
-            ids = np.cumsum(np.array(deltas, dtype=np.int64))
-            values.extend(block_values[i] for i in np.searchsorted(ids, docnums[wanted:last]))
-            wanted = last
-        matcher._next_block()
-    return _flatten(_decode_positions(values, field.format.decode_positions))
-
-
-def _decode_positions(values: list[bytes], decode) -> list[list[int]]:
-    """Whoosh's position values, decoded together instead of with a `loads` each.
-
-    Each value is a 4-byte count and a protocol-2 pickle of a list of position deltas. The
-    pickles' bodies, joined between a list opener and an APPENDS, are one pickle of the list
-    of those lists. Anything unexpected falls back to Whoosh's own decoder, value by value.
-    """
-    bodies = []
-    for value in values:
-        pickled = value[4:]
-        if not pickled.startswith(b"\x80\x02]"):
-            return [decode(value) for value in values]
-        bodies.append(pickled[2:-1] if pickled.endswith(b".") else pickled[2:])
-    try:
-        delta_lists = loads(b"\x80\x02](" + b"".join(bodies) + b"e.")
-    except Exception:
-        return [decode(value) for value in values]
-    if len(delta_lists) != len(values):
-        return [decode(value) for value in values]
-    return [list(accumulate(deltas)) for deltas in delta_lists]
-
-
-def _flatten(per_post: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-    counts = np.fromiter((len(found) for found in per_post), dtype=np.int64, count=len(per_post))
-    owners = np.repeat(np.arange(len(per_post), dtype=np.int64), counts)
-    places = np.fromiter(chain.from_iterable(per_post), dtype=np.int64, count=int(counts.sum()))
-    return owners, places
-
-
-def _positions_by_matcher(matcher, docnums: np.ndarray) -> list[list[int]]:
-    found = []
-    for docnum in docnums:
-        matcher.skip_to(int(docnum))
-        found.append(list(matcher.value_as("positions")))
-    return found
 
 
 # Writing
@@ -329,12 +213,12 @@ class SegmentLists:
         weights = np.frombuffer(body, dtype=_DTYPES[weight_code], count=count, offset=gaps.nbytes)
         return np.cumsum(gaps, dtype=np.int32), weights.astype(np.float32)
 
-    def positions(self, name: str, text: str) -> tuple[np.ndarray, ...] | None:
-        """The term's posts, their counts of positions, and all positions post after post."""
+    def positions(self, name: str, text: str, counts: np.ndarray) -> np.ndarray | None:
+        """All positions of the term's list, post after post; `counts` is its frequencies
+        (the list's own, which the caller already holds: each post has that many)."""
         entry = self.lists.get(name, {}).get(text)
         if entry is None or len(entry) < 8:
             return None
-        ids, counts = self.get(name, text)
         offset, size, code = entry[5:8]
         body = zlib.decompress(os.pread(self.file.fileno(), size, self.start + offset))
         gaps = np.frombuffer(body, dtype=_DTYPES[code]).astype(np.int64)
@@ -343,8 +227,7 @@ class SegmentLists:
             raise ValueError(f"positions of {name}:{text} do not match their counts")
         starts = np.cumsum(counts) - counts
         running = np.cumsum(gaps)
-        places = running - np.repeat(running[starts] - gaps[starts], counts)
-        return ids, counts, places
+        return running - np.repeat(running[starts] - gaps[starts], counts)
 
 
 class _OpenLists:
@@ -396,13 +279,16 @@ def _folder(reader: IndexReader) -> str | None:
 _open_lists = _OpenLists(_OPEN_FILES)
 
 
-def read_positions(reader: IndexReader, name: str, text: str) -> tuple[np.ndarray, ...] | None:
-    """A long list's posts, counts and positions from the segment's list file; None if absent."""
+def read_positions(
+    reader: IndexReader, name: str, text: str, counts: np.ndarray
+) -> np.ndarray | None:
+    """A long list's positions from the segment's list file (`counts`: the list's
+    frequencies), post after post; None where the file does not hold them."""
     lists = _open_lists.get(reader) if hasattr(reader, "segment") else None
     if lists is None:
         return None
     try:
-        return lists.positions(name, text)
+        return lists.positions(name, text, counts)
     except (OSError, ValueError, zlib.error):
         return None  # a damaged record: the blocks are still whole
 

@@ -19,12 +19,9 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import _length_byte_cache
 
-from indexer.postinglists import (
-    read_list,
-    read_positions,
-    read_whoosh_positions,
-    select_positions,
-)
+from indexer.postinglists import read_list, read_positions, select_positions
+from indexer.whooshlists import read_whoosh_positions
+from searchweb.columns import segment_key
 
 # Decoded posting lists kept per process, in bytes. The frequent words that make a search
 # slow are few; 16 MB holds the lists of the hundred or so most common at 100k posts, and a
@@ -137,10 +134,10 @@ def positions(reader, name: str, text: str, docnums: np.ndarray) -> tuple[np.nda
     position. A long list's positions come from the segment's list file, in one array;
     any other's from Whoosh's blocks, only those holding one of `docnums`.
     """
-    found = read_positions(reader, name, text)
-    if found is not None:
-        ids, counts, places = found
+    ids, counts = postings(reader, segment_key(reader), name, text)  # usually cached
+    places = read_positions(reader, name, text, counts)
+    if places is not None and len(docnums):
         at = np.searchsorted(ids, docnums)
-        if len(docnums) and (at[-1] < len(ids)) and np.array_equal(ids[at], docnums):
+        if at[-1] < len(ids) and np.array_equal(ids[at], docnums):
             return select_positions(counts, places, at)
     return read_whoosh_positions(reader, name, text, docnums)

@@ -22,13 +22,12 @@ from indexer.postinglists import (
     lists_path,
     read_list,
     read_positions,
-    read_whoosh_list,
-    read_whoosh_positions,
     select_positions,
     write_missing_lists,
     write_segment_lists,
 )
 from indexer.store import WhooshPostStore, open_existing
+from indexer.whooshlists import read_whoosh_list, read_whoosh_positions
 from searchweb.engine import WhooshSearchBackend
 from searchweb.search import SearchRequest
 
@@ -83,7 +82,8 @@ def test_list_files_hold_every_list_as_whoosh_does(tmp_path):
 
 def _same_positions(leaf, lists: SegmentLists, text: str, ids: np.ndarray) -> bool:
     """Every other post's positions of `text` are Whoosh's (a phrase asks for some posts)."""
-    _, counts, places = lists.positions("body", text)
+    counts = lists.get("body", text)[1]
+    places = lists.positions("body", text, counts)
     at = np.arange(0, len(ids), 2)
     owners, found = select_positions(counts, places, at)
     expected_owners, expected = read_whoosh_positions(leaf, "body", text, ids[at].astype(np.int64))
@@ -164,7 +164,8 @@ def test_a_searcher_open_before_the_list_file_reads_it_once_written(tmp_path):
     reader = backend.searcher().reader()
     (leaf, _), *_ = reader.leaf_readers()
     word = _most_common_terms(leaf, "body", 1)[0]
-    assert read_positions(leaf, "body", word) is None
+    counts = read_whoosh_list(leaf, "body", word)[1]
+    assert read_positions(leaf, "body", word, counts) is None
     write_missing_lists(open_existing(index_dir), min_postings=2)
-    assert read_positions(leaf, "body", word) is not None  # the same reader, now from the file
+    assert read_positions(leaf, "body", word, counts) is not None  # same reader, from the file
     assert _urls_and_total(backend, "garden") == before
