@@ -20,7 +20,7 @@ from functools import cached_property
 
 import numpy as np
 from whoosh.reading import IndexReader
-from whoosh.util.times import datetime_to_long
+from whoosh.util.times import long_to_datetime
 
 # Segments whose arrays are kept; an index of 100k posts after merging has a handful.
 _CACHE_SIZE = 64
@@ -117,9 +117,10 @@ def _read_columns(reader: IndexReader) -> SegmentColumns:
     count = reader.doc_count_all()
     dates = np.full(count, NO_DATE, dtype=np.int64)
     years = np.zeros(count, dtype=np.int32)
-    for docnum, published in enumerate(_column(reader, "date", count)):
-        if isinstance(published, datetime) and published.year > 1:
-            dates[docnum] = datetime_to_long(published)
+    for docnum, raw in enumerate(_column(reader, "date", count, translate=False)):
+        published = _published(raw)
+        if published is not None:
+            dates[docnum] = raw
             years[docnum] = published.year
     author_names: dict[str, int] = {}
     authors = np.array(
@@ -153,7 +154,22 @@ def _keywords(texts: list) -> Keywords:
     return Keywords(offsets, np.array(codes, dtype=np.int32), tuple(table))
 
 
-def _column(reader: IndexReader, name: str, count: int) -> list:
+def _published(raw: int | None) -> datetime | None:
+    """A post's date from the date column's raw value, or None for a post without one.
+
+    Raw, because Whoosh fills a dateless post's slot with the largest number the column's
+    type holds, which its own translation turns into an OverflowError for the whole column.
+    """
+    if raw is None:
+        return None
+    try:
+        published = long_to_datetime(raw)
+    except (OverflowError, ValueError):
+        return None
+    return published if published.year > 1 else None
+
+
+def _column(reader: IndexReader, name: str, count: int, translate: bool = True) -> list:
     if not reader.has_column(name):
         return [None] * count
-    return list(reader.column_reader(name))
+    return list(reader.column_reader(name, translate=translate))

@@ -7,8 +7,11 @@ equal the facet count that offered it), never from a hard-coded list of posts.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
+from conftest import build_index
 from whoosh import index as whoosh_index
 from whoosh.lang import stopwords_for_language
 
@@ -240,3 +243,34 @@ def test_recency_boost_lifts_recent_posts_when_switched_on(demo_index):
     boosted = _search(fresh, q="garden")
     assert boosted["results"][0]["url"] == newest["url"]
     assert {h["url"] for h in boosted["results"]} == {h["url"] for h in by_relevance["results"]}
+
+
+def _undated_copy(site: Path) -> str:
+    """A copy of the hedgehog post at a URL without a date, with every date taken out of it."""
+    source = site / "2023" / "07" / "08" / "hedgehog-highways-between-gardens" / "index.html"
+    soup = BeautifulSoup(source.read_text(encoding="utf-8"), "lxml")
+    for tag in soup.select('time, script[type="application/ld+json"], meta[property^="article:"]'):
+        tag.decompose()
+    new_url = "https://demo.postsearch.test/notes/hedgehog-doors/"
+    for tag in soup.select('link[rel="canonical"], meta[property="og:url"]'):
+        tag["href" if tag.name == "link" else "content"] = new_url
+    target = site / "notes" / "hedgehog-doors" / "index.html"
+    target.parent.mkdir(parents=True)
+    target.write_text(str(soup), encoding="utf-8")
+    return new_url
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_an_undated_post_sorts_last_by_date_either_way(site_copy, tmp_path, sort):
+    undated = _undated_copy(site_copy)
+    build_index(tmp_path / "index", site_copy)
+    client = create_app(config={"index_dir": str(tmp_path / "index"), "rate_limit": ""})
+    data = _search(client.test_client(), q="garden", sort=sort)
+    hits = data["results"]
+    assert len(hits) == data["total"] >= 3  # the undated copy and dated posts about gardens
+    assert sum(year["count"] for year in data["facets"]["year"]) == data["total"] - 1
+    assert hits[-1]["url"] == undated
+    assert not hits[-1]["date"]
+    dates = [hit["date"] for hit in hits[:-1]]
+    assert all(dates)
+    assert dates == sorted(dates, reverse=sort == "newest")
