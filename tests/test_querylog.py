@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -206,6 +207,23 @@ def test_the_log_is_bounded_and_keeps_the_newest(tmp_path):
     assert found[-1] == ("query 999",)
     assert rows(tmp_path / "bounded.sqlite3", "SELECT sid FROM clicks") == [(sids[-1],)]
     assert (log.written, log.dropped) == (1002, 0)
+
+
+def test_searches_reach_the_file_soon_without_a_flush(tmp_path):
+    # The writer gathers entries for a moment (one transaction, not one per search), but
+    # nothing waits for a flush: a search reaches the file within about a second.
+    log_file = tmp_path / "batched.sqlite3"
+    log = QueryLog(log_file)
+    try:
+        for n in range(50):
+            log.record_search(f"query {n}", n)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and log.written < 50:
+            time.sleep(0.05)
+        assert log.written == 50
+        assert rows(log_file, "SELECT count(*) FROM searches") == [(50,)]
+    finally:
+        log.close()
 
 
 def test_a_burst_beyond_the_queue_is_dropped_and_counted(tmp_path):
