@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache, partial
 from math import ceil
 
@@ -89,6 +89,10 @@ class Hit:
     tags: list[str]
     score: float
 
+    def to_dict(self) -> dict:
+        # Not dataclasses.asdict: its deep copy was 5% of an API answer's time.
+        return {**vars(self), "categories": list(self.categories), "tags": list(self.tags)}
+
 
 @dataclass(frozen=True)
 class SearchResults:
@@ -125,7 +129,7 @@ class SearchResults:
             "suggestion": self.suggestion.to_dict() if self.suggestion else None,
             "fuzzy": self.fuzzy,
             "notices": list(self.notices),
-            "results": [asdict(hit) for hit in self.hits],
+            "results": [hit.to_dict() for hit in self.hits],
         }
 
 
