@@ -18,7 +18,8 @@ import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh import formats
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema, SpellField
 
 from indexer import __version__
 from indexer.analysis import DEFAULT_LANGUAGE, SNOWBALL_LANGUAGES, name_analyzer, text_analyzer
@@ -36,6 +37,30 @@ def title_field(language: str) -> str:
 def body_field(language: str) -> str:
     """Name of the body field for posts in `language`."""
     return "body" if language == DEFAULT_LANGUAGE else f"body_{language}"
+
+
+class SpellingWords(SpellField):
+    """Whoosh's spelling field, keeping which posts hold a word but not how often.
+
+    "Did you mean" and the typo fallback read only the words and how many posts hold each
+    (the term index keeps that count); Whoosh's own spelling field also wrote every post's
+    frequency of every word, which made it a third of the postings file. With every weight
+    1, Whoosh writes no weights at all. An index built before keeps its pickled schema and
+    reads as before.
+    """
+
+    def __init__(self, analyzer) -> None:
+        super().__init__(analyzer)
+        self.format = formats.Existence()
+
+
+class BodyText(TEXT):
+    """A body field whose unstemmed words go into a `SpellingWords` field."""
+
+    def subfields(self):
+        yield "", self
+        if self.separate_spelling():
+            yield self.spelling_prefix, SpellingWords(self.analyzer)
 
 
 def build_schema() -> Schema:
@@ -66,7 +91,7 @@ def build_schema() -> Schema:
         fields[title_field(language)] = TEXT(analyzer=analyzer, stored=True, phrase=True)
         # spelling=True: Whoosh also indexes the unstemmed words (spell_body...), which
         # is the vocabulary "did you mean" and the typo fallback choose from.
-        fields[body_field(language)] = TEXT(analyzer=analyzer, phrase=True, spelling=True)
+        fields[body_field(language)] = BodyText(analyzer=analyzer, phrase=True, spelling=True)
     return Schema(**fields)
 
 
