@@ -5,6 +5,9 @@ as a child process on 127.0.0.1 and asked `/api/search` (snippets and facets are
 answer) and `/api/suggest` by a small Python client: one thread per concurrent user, each with
 its own keep-alive connection, stopping by itself after a fixed number of requests (or a time
 cap). Latency is taken at the client (p50/p95/p99); throughput is completed requests per second.
+Throughput is also measured with Debian's `wrk` when installed (`wrk_load.py`: the Python
+client takes part of the same two cores), and both runs say how much CPU the servers spent a
+request and what share of the machine the client took.
 
 Queries are drawn from the indexed documents themselves, with a fixed seed: frequent words,
 rare words (in 2-5 documents of a sample), two and three words, two-word phrases, a year filter
@@ -40,6 +43,7 @@ from urllib.parse import urlencode
 
 from build import POSTSEARCH, BenchError, rss_bytes
 from whoosh import index as whoosh_index
+from wrk_load import CpuMeter, wrk_load
 
 from indexer.schema import stored_text
 
@@ -83,7 +87,9 @@ def make_queries(index_dir: Path, n: int, seed: int) -> list[Query]:
     """`n` distinct queries of the benchmark mix, drawn from the index's own text."""
     texts, years = _sample_texts(index_dir, 3000, seed=1)
     docs = [re.findall(r"[a-z]{3,}", t.lower()) for t in texts]
-    df = Counter(w for words in docs for w in set(words) if w not in STOPWORDS)
+    # dict.fromkeys, not set: a set's order changes with each process's string hashing, and
+    # with it the order of tied counts, so every run drew other queries.
+    df = Counter(w for words in docs for w in dict.fromkeys(words) if w not in STOPWORDS)
     ranked = [w for w, _ in df.most_common()]
     frequent = ranked[10:400]
     rare = [w for w, c in df.items() if 2 <= c <= 5 and len(w) > 4]
@@ -307,8 +313,10 @@ def check_response(port: int, path: str) -> dict:
     return {"status": response.status, "json": json.loads(body) if body[:1] == b"{" else None}
 
 
-def measure_engine(servers: list[Server], queries: list[Query], prefixes: list[str], args) -> dict:
-    """The figures of one engine: c=1 latency, c=8 throughput, suggest latency, RSS."""
+def measure_engine(
+    servers: list[Server], queries: list[Query], prefixes: list[str], wrk_queries: list[Query], args
+) -> dict:
+    """The figures of one engine: c=1 latency, c=8 throughput (two clients), suggest, RSS."""
     ports = [s.port for s in servers]
     warm = make_queries(args.index, 60, seed=args.seed + 1000)
     load(ports, _paths("/api/search", warm), 1, 120)
@@ -316,7 +324,12 @@ def measure_engine(servers: list[Server], queries: list[Query], prefixes: list[s
     rss_warm = [s.rss_mb() for s in servers]
     n1 = args.requests
     single = load(ports[:1], _paths("/api/search", queries[:n1]), 1, args.max_seconds)
+    meter = CpuMeter([s.process.pid for s in servers])
     multi = load(ports, _paths("/api/search", queries[n1:]), args.concurrency, args.max_seconds)
+    multi_cpu = meter.stop(multi.requests)
+    with_wrk = wrk_load(
+        servers, _paths("/api/search", wrk_queries), args.concurrency, args.wrk_seconds
+    )
     suggest = load(
         ports[:1], [f"/api/suggest?{urlencode({'q': p})}" for p in prefixes], 1, args.max_seconds
     )
@@ -325,7 +338,8 @@ def measure_engine(servers: list[Server], queries: list[Query], prefixes: list[s
     return {
         "search_c1": single.summary(),
         "search_c1_by_kind": by_kind(single, queries[:n1], "/api/search"),
-        "search_c8": multi.summary(),
+        "search_c8": {**multi.summary(), **multi_cpu},
+        "search_c8_wrk": with_wrk,
         "suggest_c1": suggest.summary(),
         "rss_after_warmup_mb": rss_warm,
         "rss_after_load_mb": [s.rss_mb() for s in servers],
@@ -337,6 +351,8 @@ def measure_engine(servers: list[Server], queries: list[Query], prefixes: list[s
 def run(args) -> dict:
     queries = make_queries(args.index, args.requests + args.load_requests, args.seed)
     prefixes = make_prefixes(queries, args.suggest_requests + 20, args.seed)
+    # Other queries than the Python client's, so wrk's run is not served from warm caches.
+    wrk_queries = make_queries(args.index, args.load_requests, args.seed + 2000)
     result = {
         "index": str(args.index),
         "posts": _doc_count(args.index),
@@ -347,16 +363,16 @@ def run(args) -> dict:
     }
     servers = postsearch_servers(args.index, args.workers, args.threads)
     try:
-        result["postsearch"] = measure_engine(servers, queries, prefixes, args)
+        result["postsearch"] = measure_engine(servers, queries, prefixes, wrk_queries, args)
     finally:
         for server in servers:
             server.stop()
     if args.peer:
-        result["fts5"] = run_peer(args, queries, prefixes)
+        result["fts5"] = run_peer(args, queries, prefixes, wrk_queries)
     return result
 
 
-def run_peer(args, queries: list[Query], prefixes: list[str]) -> dict:
+def run_peer(args, queries: list[Query], prefixes: list[str], wrk_queries: list[Query]) -> dict:
     from fts5_peer import build_db
 
     work = Path(tempfile.mkdtemp(prefix="postsearch-bench-fts5-"))
@@ -367,7 +383,7 @@ def run_peer(args, queries: list[Query], prefixes: list[str]) -> dict:
         build_s = round(time.perf_counter() - started, 1)
         servers = fts5_servers(db, args.workers)
         try:
-            figures = measure_engine(servers, queries, prefixes, args)
+            figures = measure_engine(servers, queries, prefixes, wrk_queries, args)
         finally:
             for server in servers:
                 server.stop()
@@ -404,6 +420,25 @@ def print_result(result: dict) -> None:
             f"{c8['p95_ms']:>7}{sg['p95_ms']:>9}{errors:>5}{rss:>26}"
         )
     for name, e in engines:
+        c8, wrk = e["search_c8"], e["search_c8_wrk"]
+        print(
+            f"  {name} c={result['concurrency']}, Python client: {c8['rps']} rps; server CPU "
+            f"{c8['server_cpu_ms_per_request']} ms a request; CPU share of the machine: servers "
+            f"{c8['server_cpu_share']:.0%}, client {c8['client_cpu_share']:.0%}"
+        )
+        if "skipped" in wrk:
+            print(f"  {name} c={result['concurrency']}, wrk: {wrk['skipped']}")
+            continue
+        print(
+            f"  {name} c={wrk['connections']}, wrk {wrk['seconds']} s: {wrk['rps']} rps, "
+            f"p50/p99 {wrk['p50_ms']}/{wrk['p99_ms']} ms, errors {wrk['errors']}"
+            f"{', WRAPPED (queries repeated)' if wrk['wrapped'] else ''}; server CPU "
+            f"{wrk['server_cpu_ms_per_request']} ms a request; CPU share: servers "
+            f"{wrk['server_cpu_share']:.0%}, client {wrk['client_cpu_share']:.0%}"
+        )
+        for command in wrk["commands"]:
+            print(f"  $ {command}")
+    for name, e in engines:
         kinds = e.get("search_c1_by_kind", {})
         print(f"  {name} c=1 by kind, p50/p95 ms: ", end="")
         print("; ".join(f"{k} {v['p50_ms']}/{v['p95_ms']}" for k, v in kinds.items()))
@@ -422,6 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="server processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per server process")
+    parser.add_argument("--wrk-seconds", type=int, default=15, help="length of the wrk run")
     parser.add_argument("--max-seconds", type=float, default=120, help="cap on each load phase")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-peer", dest="peer", action="store_false", help="skip FTS5")
