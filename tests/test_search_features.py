@@ -13,8 +13,10 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import build_index
 from whoosh import index as whoosh_index
+from whoosh.fields import TEXT
 from whoosh.lang import stopwords_for_language
 
+from indexer import schema as schema_module
 from searchweb.app import create_app
 from searchweb.spelling import close_words, spelling_fields
 
@@ -274,3 +276,28 @@ def test_an_undated_post_sorts_last_by_date_either_way(site_copy, tmp_path, sort
     dates = [hit["date"] for hit in hits[:-1]]
     assert all(dates)
     assert dates == sorted(dates, reverse=sort == "newest")
+
+
+def test_an_index_built_with_whooshs_own_spelling_field_still_grows_and_corrects(
+    site_copy, tmp_path, monkeypatch
+):
+    # Indexes built before the spelling field kept only document ids used Whoosh's TEXT,
+    # whose spelling field also keeps frequencies. Such an index keeps its pickled schema.
+    index_dir = tmp_path / "index"
+    with monkeypatch.context() as patch:
+        patch.setattr(schema_module, "BodyText", TEXT)
+        build_index(index_dir, site_copy)
+    old_format = type(whoosh_index.open_dir(str(index_dir)).schema["spell_body"].format)
+    assert old_format.__name__ == "Frequency"
+
+    undated = _undated_copy(site_copy)  # one more post, with words of its own below
+    page = site_copy / "notes" / "hedgehog-doors" / "index.html"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("<p>", "<p>Quokkaberry doors. ", 1),
+        encoding="utf-8",
+    )
+    build_index(index_dir, site_copy)
+    client = create_app(config={"index_dir": str(index_dir), "rate_limit": ""}).test_client()
+    assert undated in _urls(client, q="quokkaberry")
+    assert _search(client, q="quokaberry")["suggestion"]["text"] == "quokkaberry"
+    assert _search(client, q="hedgehgo")["suggestion"]["text"] == "hedgehog"
