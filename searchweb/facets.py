@@ -103,7 +103,7 @@ def _date_range(dates: DateRange) -> q.Query:
 def count_facets(reader: IndexReader, docnums: Iterable[int]) -> FacetCounts:
     """Facet counts over `docnums` (global document numbers of `reader`, ascending)."""
     docnums = np.asarray(docnums, dtype=np.int64)
-    counters = {name: Counter() for name in FACET_NAMES}
+    parts: dict[str, list[_Counts]] = {name: [] for name in FACET_NAMES}
     for segment_reader, offset in reader.leaf_readers():
         end = offset + segment_reader.doc_count_all()
         first, last = np.searchsorted(docnums, [offset, end])
@@ -111,35 +111,55 @@ def count_facets(reader: IndexReader, docnums: Iterable[int]) -> FacetCounts:
         if not len(local):
             continue
         columns = segment_columns(segment_reader)
-        _add_years(counters["year"], columns.years[local])
+        parts["year"].append(_year_counts(columns.years[local]))
         authors = columns.authors[local]
         counts = np.bincount(authors[authors >= 0], minlength=len(columns.author_names))
-        _add(counters["author"], columns.author_names, counts)
-        _add(counters["category"], columns.categories.values, columns.categories.counts(local))
-        _add(counters["tag"], columns.tags.values, columns.tags.counts(local))
-    return FacetCounts({name: _top(name, counter) for name, counter in counters.items()})
+        parts["author"].append((columns.author_names, counts))
+        parts["category"].append((columns.categories.values, columns.categories.counts(local)))
+        parts["tag"].append((columns.tags.values, columns.tags.counts(local)))
+    return FacetCounts({name: _top(name, found) for name, found in parts.items()})
 
 
-def _add_years(counter: Counter, years: np.ndarray) -> None:
+# A segment's value names and, by code, how many of the matches hold each.
+_Counts = tuple[Sequence[str], np.ndarray]
+
+
+def _year_counts(years: np.ndarray) -> _Counts:
     dated = years[years > 0]
-    if len(dated):
-        first = int(dated.min())  # a bincount from the first year: no sort of the matches
-        counts = np.bincount(dated - first)
-        _add(counter, [str(year) for year in range(first, first + len(counts))], counts)
+    if not len(dated):
+        return (), np.zeros(0, dtype=np.int64)
+    first = int(dated.min())  # a bincount from the first year: no sort of the matches
+    counts = np.bincount(dated - first)
+    return [str(year) for year in range(first, first + len(counts))], counts
+
+
+def _top(name: str, parts: list[_Counts]) -> list[FacetCount]:
+    if len(parts) == 1:
+        # One segment (an index after a full build): its names are distinct, so the top
+        # values are picked from the counts with numpy, without a Counter of every value.
+        names, counts = parts[0]
+        codes = np.flatnonzero(counts)
+        if name != "year" and len(codes) > MAX_FACET_VALUES:
+            least = np.partition(counts[codes], len(codes) - MAX_FACET_VALUES)
+            codes = codes[counts[codes] >= least[len(codes) - MAX_FACET_VALUES]]
+        pairs = [(names[c], n) for c, n in zip(codes.tolist(), counts[codes].tolist(), strict=True)]
+    else:
+        counter: Counter = Counter()
+        for names, counts in parts:
+            _add(counter, names, counts)
+        pairs = list(counter.items())
+        if name != "year":
+            # Only values that can make the top: a site may have thousands of tags.
+            least = min(heapq.nlargest(MAX_FACET_VALUES, counter.values()), default=0)
+            pairs = [pair for pair in pairs if pair[1] >= least]
+    if name == "year":
+        ordered = sorted(pairs, key=lambda pair: pair[0], reverse=True)
+    else:
+        ordered = sorted(pairs, key=lambda pair: (-pair[1], pair[0].lower()))
+    return [FacetCount(value, count) for value, count in ordered[:MAX_FACET_VALUES]]
 
 
 def _add(counter: Counter, names: Sequence[str], counts: np.ndarray) -> None:
     codes = np.flatnonzero(counts)
     for code, count in zip(codes.tolist(), counts[codes].tolist(), strict=True):
         counter[names[code]] += count
-
-
-def _top(name: str, counter: Counter) -> list[FacetCount]:
-    if name == "year":
-        ordered = sorted(counter.items(), key=lambda pair: pair[0], reverse=True)
-    else:
-        # Only values that can make the top: a site may have thousands of tags.
-        least = min(heapq.nlargest(MAX_FACET_VALUES, counter.values()), default=0)
-        contenders = [pair for pair in counter.items() if pair[1] >= least]
-        ordered = sorted(contenders, key=lambda pair: (-pair[1], pair[0].lower()))
-    return [FacetCount(value, count) for value, count in ordered[:MAX_FACET_VALUES]]
