@@ -116,13 +116,16 @@ def _is_word_char(char: str) -> bool:
 
 
 def _non_ascii_positions(text: str) -> list[int]:
-    """Where `text` holds a character outside ASCII, in order.
+    """Where `text` holds a character outside ASCII that may be a word character, in order.
 
     numpy compares the code points in one pass: three times faster than a regular
-    expression over a 3,000-character opening, which was a tenth of a snippet's time.
+    expression over a 3,000-character opening, which was a tenth of a snippet's time. The
+    no-break space and the General Punctuation block (curly quotes, dashes, ellipses: most
+    of a blog post's non-ASCII characters) hold no word character, so they are left out.
     """
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return np.flatnonzero(codes > 0x7F).tolist()
+    punctuation = (codes == 0xA0) | ((codes >= 0x2000) & (codes <= 0x206F))
+    return np.flatnonzero((codes > 0x7F) & ~punctuation).tolist()
 
 
 _WORD_CHAR = re.compile(r"\w")

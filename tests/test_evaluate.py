@@ -235,3 +235,19 @@ def test_completions_are_the_most_widespread_words_whoosh_lists(backend):
                 ((reader.doc_frequency(name, w), w) for w in words), key=lambda p: (-p[0], p[1])
             )
             assert most_common(reader, name, prefix, 8) == counted[:8], (name, prefix)
+
+
+def test_snippet_words_with_accents_and_typographic_punctuation(backend):
+    """Accented words fold to the query's terms wherever they stand, among curly quotes,
+    dashes, ellipses and no-break spaces, as the analyzer finds them."""
+    analyzer = backend.searcher().schema["body"].analyzer
+    text = (
+        "Their élan \u2014 \u201cCafé\u201d naïvely\u2026 Ärger\u2019s\u00a0Über-cafés, "
+        "node.js and ÉLAN\u2019s."
+    )
+    for words in (["elan"], ["cafe", "naive"], ["uber", "arger"], ["node.js"]):
+        terms = frozenset(t.text for w in words for t in analyzer(w, mode="query"))
+        expected = [(t.startchar, t.endchar) for t in analyzer(text, chars=True) if t.text in terms]
+        found = [(m.start, m.end) for m in snippet_matches(text, terms, analyzer)]
+        assert found == expected, words
+        assert expected, words  # otherwise the check shows nothing
