@@ -163,7 +163,9 @@ def table(figures: dict) -> list[tuple[str, str, str, str, str]]:
                 "sowrey build wall s",
                 ps["wall_s"],
                 pf.get("wall_s", ""),
-                f"<=2x Pagefind (is {build.get('wall_ratio_vs_pagefind')}x)",
+                f"<=2x Pagefind (is {build['wall_ratio_vs_pagefind']}x)"
+                if "wall_ratio_vs_pagefind" in build
+                else "<=2x Pagefind",
                 _met(build.get("wall_ratio_vs_pagefind"), TARGETS["sowrey_ratio"]),
             ),
             ("sowrey build CPU s", ps["cpu_s"], pf.get("cpu_s", ""), "", ""),
@@ -328,6 +330,9 @@ def print_table(figures: dict) -> None:
         if k == 0:
             print("  " + "  ".join("-" * w for w in widths))
     print("  peers: Pagefind (builds, incremental = its full rebuild), SQLite FTS5 (queries)")
+    for step_name in ("build", "scale"):
+        if failed := figures.get(step_name, {}).get("pagefind_failed"):
+            print(f"  Pagefind failed in the {step_name} step: {failed}")
     if earlier := figures.get("scale", {}).get("from_earlier_run"):
         print(f"  the {figures['posts']}-post build figures are an earlier run's: {earlier}")
 
