@@ -44,9 +44,9 @@ class SpellingWords(SpellField):
 
     "Did you mean" and the typo fallback read only the words and how many posts hold each
     (the term index keeps that count); Whoosh's own spelling field also wrote every post's
-    frequency of every word, which made it a third of the postings file. With every weight
-    1, Whoosh writes no weights at all. An index built before keeps its pickled schema and
-    reads as before.
+    frequency of every word. Its postings were a third of the postings file, most of that
+    the frequencies. With every weight 1, Whoosh writes no weights at all. An index built
+    before keeps its pickled schema and reads as before.
     """
 
     def __init__(self, analyzer) -> None:

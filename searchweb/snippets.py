@@ -90,7 +90,7 @@ def _candidate_words(text: str, prefixes: frozenset[str]) -> dict[int, re.Match]
     if not text.isascii():
         for at in _non_ascii_positions(text):
             for start in range(at, max(-1, at - _PREFIX), -1):
-                if not _WORD_CHAR.match(text, start):
+                if not _is_word_char(text[start]):
                     break
                 if start not in words and _starts_word(text, start):
                     words[start] = _WORD.match(text, start)
@@ -126,9 +126,6 @@ def _non_ascii_positions(text: str) -> list[int]:
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     punctuation = (codes == 0xA0) | ((codes >= 0x2000) & (codes <= 0x206F))
     return np.flatnonzero((codes > 0x7F) & ~punctuation).tolist()
-
-
-_WORD_CHAR = re.compile(r"\w")
 
 
 def _mark(text: str, start: int, end: int, matches: list[_Match]) -> str:
