@@ -151,7 +151,7 @@ def extracted_text_bytes(index_dir: Path) -> tuple[int, int]:
     """(posts, UTF-8 bytes of title + body text of every post) read back from the index."""
     from whoosh import index as whoosh_index  # the product's venv has Whoosh
 
-    from indexer.schema import stored_text  # the product's own reading of stored text
+    from indexer.index.schema import stored_text  # the product's own reading of stored text
 
     ix = whoosh_index.open_dir(str(index_dir))
     total = posts = 0

@@ -27,13 +27,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.dates import to_iso  # noqa: E402
 from indexer.errors import PageError  # noqa: E402
-from indexer.extract import extract  # noqa: E402
+from indexer.extract.dates import to_iso  # noqa: E402
+from indexer.extract.page import extract  # noqa: E402
+from indexer.extract.template import SiteTemplate, learn_template  # noqa: E402
 from indexer.records import RawPage  # noqa: E402
-from indexer.sources import html_files, page_url, single_page_url  # noqa: E402
-from indexer.template import SiteTemplate, learn_template  # noqa: E402
-from searchweb.cli import extraction_record  # noqa: E402
+from indexer.sources.folder import html_files, page_url, single_page_url  # noqa: E402
+from searchweb.cli.main import extraction_record  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 BENCH = SHARED / "bench" / "extraction"

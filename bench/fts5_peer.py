@@ -38,7 +38,7 @@ def build_db(index_dir: Path, db_path: Path) -> int:
     """Copy every post of a postsearch index into a new FTS5 database; returns the count."""
     from whoosh import index as whoosh_index
 
-    from indexer.schema import stored_text  # the product's own reading of stored text
+    from indexer.index.schema import stored_text  # the product's own reading of stored text
 
     db_path.unlink(missing_ok=True)
     con = sqlite3.connect(db_path)

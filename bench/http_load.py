@@ -45,7 +45,7 @@ from build import POSTSEARCH, BenchError, rss_bytes
 from whoosh import index as whoosh_index
 from wrk_load import CpuMeter, wrk_load
 
-from indexer.schema import stored_text
+from indexer.index.schema import stored_text
 
 HERE = Path(__file__).resolve().parent
 STOPWORDS = set(

@@ -235,8 +235,8 @@ def doc_id_of(url: str, site: Site) -> str | None:
 
 def build_index(site: Site, index_dir: Path) -> IndexReport:
     """Index the rendered site with the real pipeline and store, timed."""
-    from indexer.pipeline import index_sources
-    from indexer.store import WhooshPostStore
+    from indexer.index.store import WhooshPostStore
+    from indexer.pipeline.run import index_sources
 
     options = {"base_url": BASE_URL} if _accepts(index_sources, "base_url") else {}
     wall, cpu = time.perf_counter(), cpu_seconds()
@@ -301,8 +301,8 @@ def open_search(
     survives changes to it. It opens the index as the server does (WhooshSearchBackend) and
     builds the same SearchRequest the JSON API builds from `q`, `page` and `per_page`.
     """
-    from searchweb.engine import WhooshSearchBackend
-    from searchweb.search import SearchRequest
+    from searchweb.engine.backend import WhooshSearchBackend
+    from searchweb.engine.search import SearchRequest
 
     backend = WhooshSearchBackend(index_dir)
     call_defaults = {

@@ -22,9 +22,9 @@ from waitress.server import create_server
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from indexer.pipeline import index_sources  # noqa: E402  (after the path is set)
-from indexer.store import WhooshPostStore  # noqa: E402
-from searchweb.app import create_app  # noqa: E402
+from indexer.index.store import WhooshPostStore  # noqa: E402
+from indexer.pipeline.run import index_sources  # noqa: E402  (after the path is set)
+from searchweb.web.app import create_app  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 OUT = REPO / "docs" / "screenshots"

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from waitress.server import create_server
 
-from indexer.pipeline import index_sources
+from indexer.index.store import WhooshPostStore
+from indexer.pipeline.run import index_sources
 from indexer.records import IndexSummary
-from indexer.store import WhooshPostStore
-from searchweb.app import create_app
+from searchweb.web.app import create_app
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_SITE = REPO / "data" / "demo-site"

@@ -6,10 +6,10 @@ import pytest
 from test_crawl import SiteServer, add_post, copy_sowrey, crawl
 from test_incremental import _edit
 
-from indexer.store import WhooshPostStore
-from searchweb import admin as admin_module
-from searchweb.admin import admin
-from searchweb.app import create_app
+from indexer.index.store import WhooshPostStore
+from searchweb.web import admin as admin_module
+from searchweb.web.admin import admin
+from searchweb.web.app import create_app
 
 TOKEN = "s3cret-token-for-tests"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pickle
 
-from indexer.analysis import normalize_language, stem_terms, text_analyzer
-from indexer.schema import build_schema
+from indexer.index.analysis import normalize_language, stem_terms, text_analyzer
+from indexer.index.schema import build_schema
 
 
 def test_english_words_share_a_stem_and_stop_words_go():

@@ -118,7 +118,7 @@ def test_index_crawls_a_site_given_by_url_then_guards_against_mass_deletion(tmp_
 
 
 def test_a_second_indexer_waits_for_the_lock_then_says_why_it_gives_up(tmp_path):
-    from indexer.store import WhooshPostStore
+    from indexer.index.store import WhooshPostStore
 
     index = tmp_path / "index"
     assert run("index", str(FIXTURES / "hostile"), "--index", str(index)).returncode == 0

@@ -22,7 +22,9 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import SHARED, needs_shared
 
-from indexer.crawl import (
+from indexer.index.store import WhooshPostStore, open_existing
+from indexer.pipeline.run import IndexOptions, index_sources
+from indexer.sources.crawl import (
     Crawler,
     CrawlOptions,
     PageFailed,
@@ -31,8 +33,6 @@ from indexer.crawl import (
     crawl_key,
     is_private_host,
 )
-from indexer.pipeline import IndexOptions, index_sources
-from indexer.store import WhooshPostStore, open_existing
 
 SOWREY = SHARED / "corpora" / "sowrey"
 ROBOTS = "User-agent: *\nDisallow: /private/\n"

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
-from indexer.dates import (
+from indexer.extract.dates import (
     MAX_YEAR,
     MIN_YEAR,
     date_from_url,

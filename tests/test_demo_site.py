@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from searchweb.engine import WhooshSearchBackend
-from searchweb.search import SearchRequest
+from searchweb.engine.backend import WhooshSearchBackend
+from searchweb.engine.search import SearchRequest
 
 
 def _paths(urls) -> set[str]:

@@ -18,9 +18,9 @@ import pytest
 from conftest import REPO
 from test_crawl import copy_sowrey, indexed_paths
 
-from indexer.pipeline import IndexOptions, index_sources
-from indexer.schema import title_field
-from indexer.store import DurableFileStorage, WhooshPostStore, open_existing
+from indexer.index.schema import title_field
+from indexer.index.store import DurableFileStorage, WhooshPostStore, open_existing
+from indexer.pipeline.run import IndexOptions, index_sources
 
 KILLS = 20
 SEED = 20261127
@@ -138,8 +138,8 @@ def test_the_run_after_a_kill_around_the_commit_brings_the_index_to_the_folder(t
 QUERIER = """
 import json, sys, time
 from pathlib import Path
-from searchweb.engine import WhooshSearchBackend
-from searchweb.search import SearchRequest
+from searchweb.engine.backend import WhooshSearchBackend
+from searchweb.engine.search import SearchRequest
 index_dir, stop, queries = Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3])
 backend = WhooshSearchBackend(index_dir)
 queries = [q for q in queries if backend.search(SearchRequest(q, 1, 10)).total > 0]

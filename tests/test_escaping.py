@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from searchweb.app import create_app
+from searchweb.web.app import create_app
 
 PAYLOAD_TAG = re.compile(r"<(script|img|iframe|b|i)\b", re.I)
 EVENT_HANDLER = re.compile(r"<[^>]*\son\w+\s*=", re.I)  # an on...= attribute inside a real tag

@@ -19,19 +19,19 @@ from test_crawl import copy_sowrey
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from indexer.pipeline import index_sources
-from indexer.postinglists import write_missing_lists
-from indexer.schema import stored_text
-from indexer.store import WhooshPostStore, open_existing
-from searchweb.engine import WhooshSearchBackend
-from searchweb.evaluate import evaluate
-from searchweb.facets import Filters, filter_query
-from searchweb.matching import MatchContext, build_query
-from searchweb.query import parse_visitor_query
-from searchweb.search import SearchRequest
-from searchweb.snippets import _matches as snippet_matches
-from searchweb.spelling import close_words, max_edits, spelling_fields
-from searchweb.vocabulary import most_common
+from indexer.index.listfiles import write_missing_lists
+from indexer.index.schema import stored_text
+from indexer.index.store import WhooshPostStore, open_existing
+from indexer.pipeline.run import index_sources
+from searchweb.engine.backend import WhooshSearchBackend
+from searchweb.engine.evaluate import evaluate
+from searchweb.engine.facets import Filters, filter_query
+from searchweb.engine.search import SearchRequest
+from searchweb.engine.snippets import _matches as snippet_matches
+from searchweb.query.matching import MatchContext, build_query
+from searchweb.query.spelling import close_words, max_edits, spelling_fields
+from searchweb.query.syntax import parse_visitor_query
+from searchweb.query.vocabulary import most_common
 
 
 @pytest.fixture(scope="module")

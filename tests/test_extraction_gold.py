@@ -14,10 +14,10 @@ import json
 import pytest
 from conftest import SHARED, needs_shared
 
-from indexer.dates import to_iso
-from indexer.extract import extract
+from indexer.extract.dates import to_iso
+from indexer.extract.page import extract
 from indexer.records import RawPage
-from indexer.sources import single_page_url
+from indexer.sources.folder import single_page_url
 
 pytestmark = pytest.mark.corpus
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from conftest import DEMO_SITE, REPO
 
-from searchweb.engine import WhooshSearchBackend
-from searchweb.search import SearchRequest
+from searchweb.engine.backend import WhooshSearchBackend
+from searchweb.engine.search import SearchRequest
 
 POSTSEARCH = Path(sys.executable).with_name("postsearch")
 DISK_MB = 8  # the demo index takes about 1.3 MB

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from indexer.crawl import Crawler, CrawlOptions, PageSkipped, _Task, is_private_host
+from indexer.sources.crawl import Crawler, CrawlOptions, PageSkipped, _Task, is_private_host
 
 POSTSEARCH = Path(sys.executable).with_name("postsearch")
 HUGE_BYTES = 50 * 1024 * 1024

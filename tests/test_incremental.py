@@ -10,9 +10,9 @@ import time
 import pytest
 from test_crawl import SiteServer, copy_sowrey, crawl, indexed_paths
 
-from indexer.pipeline import IndexOptions, index_sources
-from indexer.schema import body_field
-from indexer.store import WhooshPostStore, open_existing
+from indexer.index.schema import body_field
+from indexer.index.store import WhooshPostStore, open_existing
+from indexer.pipeline.run import IndexOptions, index_sources
 
 
 def _touch_later(path) -> None:

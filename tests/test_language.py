@@ -7,9 +7,9 @@ from conftest import build_index
 from whoosh.index import open_dir
 from whoosh.query import Term
 
-from indexer.analysis import stem_terms
-from indexer.language import choose_language, detect_language
-from indexer.schema import body_field
+from indexer.extract.language import choose_language, detect_language
+from indexer.index.analysis import stem_terms
+from indexer.index.schema import body_field
 
 TEXTS = {
     "en": "My neighbour has a very big dog that always barks when I ride past on my bicycle, "

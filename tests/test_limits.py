@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from searchweb.app import create_app
+from searchweb.web.app import create_app
 
 
 def _app(index_dir, **config):

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer import metadata
-from indexer.extract import extract
+from indexer.extract import metadata
+from indexer.extract.page import extract
 from indexer.records import RawPage
 
 

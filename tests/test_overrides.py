@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from indexer.extract import extract
-from indexer.overrides import ExtractionOverrides, OverrideError
+from indexer.extract.overrides import ExtractionOverrides, OverrideError
+from indexer.extract.page import extract
 from indexer.records import RawPage
 
 # An odd theme: the post lives in <div class="txt">, its title in <div class="hd">, the

@@ -7,9 +7,9 @@ from bs4 import BeautifulSoup
 from conftest import DEMO_SITE, FIXTURES, build_index
 
 from indexer.errors import IndexLockedError, SourceError
-from indexer.pipeline import index_sources
-from indexer.sources import page_url
-from indexer.store import WhooshPostStore, open_existing
+from indexer.index.store import WhooshPostStore, open_existing
+from indexer.pipeline.run import index_sources
+from indexer.sources.folder import page_url
 from indexer.urls import normalize_url, resolve_address
 
 

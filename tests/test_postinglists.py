@@ -15,8 +15,7 @@ import numpy as np
 import pytest
 from test_crawl import copy_sowrey
 
-from indexer.pipeline import index_sources
-from indexer.postinglists import (
+from indexer.index.listfiles import (
     LONG_LIST,
     SegmentLists,
     lists_path,
@@ -26,10 +25,11 @@ from indexer.postinglists import (
     write_missing_lists,
     write_segment_lists,
 )
-from indexer.store import WhooshPostStore, open_existing
-from indexer.whooshlists import read_whoosh_list, read_whoosh_positions
-from searchweb.engine import WhooshSearchBackend
-from searchweb.search import SearchRequest
+from indexer.index.store import WhooshPostStore, open_existing
+from indexer.index.whoosh_internals import read_whoosh_list, read_whoosh_positions
+from indexer.pipeline.run import index_sources
+from searchweb.engine.backend import WhooshSearchBackend
+from searchweb.engine.search import SearchRequest
 
 
 def _build(tmp_path: Path, posts: int, offset: int = 0) -> Path:

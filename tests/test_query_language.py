@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from searchweb.dates import DateRange, parse_date_range
-from searchweb.query import Item, parse_visitor_query, with_synonyms
+from searchweb.query.dates import DateRange, parse_date_range
+from searchweb.query.syntax import Item, parse_visitor_query, with_synonyms
 
 
 def _groups(text: str) -> list[list[str]]:

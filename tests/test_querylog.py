@@ -19,8 +19,8 @@ import httpx
 import pytest
 from conftest import LiveServer as _LiveServer
 
-from searchweb.app import create_app
-from searchweb.querylog import QueryLog, log_path, normalise_query
+from searchweb.analytics.querylog import QueryLog, log_path, normalise_query
+from searchweb.web.app import create_app
 
 
 class LiveServer(_LiveServer):

@@ -17,13 +17,13 @@ import httpx
 import pytest
 from conftest import LiveServer as _LiveServer
 
-from searchweb.app import create_app
+from searchweb.analytics.querylog import QueryLog, normalise_query
+from searchweb.analytics.report import build_report, to_csv
+from searchweb.cli.report import add_report_command, run_report
 from searchweb.config import load_settings
-from searchweb.querylog import QueryLog, normalise_query
-from searchweb.report import build_report, to_csv
-from searchweb.report_page import svg_chart
-from searchweb.reporting_cli import add_report_command, run_report
-from searchweb.search import SearchRequest
+from searchweb.engine.search import SearchRequest
+from searchweb.web.app import create_app
+from searchweb.web.report_page import svg_chart
 
 
 class LiveServer(_LiveServer):
@@ -240,7 +240,7 @@ def test_a_zero_result_query_is_answered_once_a_synonym_is_added(demo_index, tmp
     row = re.search(r'<tr class="answered">\s*<td>faucet</td><td>1</td>\s*<td>(\d+) ', page.text)
     assert row, "the report should mark 'faucet' as answered now"
     with after.app_context():
-        from searchweb.report_page import answers_now
+        from searchweb.web.report_page import answers_now
 
         report = build_report(log_file, answers=answers_now)
     (faucet,) = report.zero_result_queries

@@ -16,9 +16,9 @@ from whoosh import index as whoosh_index
 from whoosh.fields import TEXT
 from whoosh.lang import stopwords_for_language
 
-from indexer import schema as schema_module
-from searchweb.app import create_app
-from searchweb.spelling import close_words, spelling_fields
+from indexer.index import schema as schema_module
+from searchweb.query.spelling import close_words, spelling_fields
+from searchweb.web.app import create_app
 
 MARK = re.compile(r"</?mark>")
 

@@ -7,11 +7,11 @@ import unicodedata
 
 from conftest import SEED_SITE, needs_shared
 
-from indexer.extract import extract
+from indexer.extract.page import extract
 from indexer.records import RawPage
-from indexer.sources import single_page_url
-from searchweb.engine import WhooshSearchBackend
-from searchweb.search import SearchRequest
+from indexer.sources.folder import single_page_url
+from searchweb.engine.backend import WhooshSearchBackend
+from searchweb.engine.search import SearchRequest
 
 
 def _norm(text: str | None) -> str:

@@ -8,10 +8,10 @@ import pickle
 import pytest
 from conftest import SHARED, needs_shared
 
-from indexer.extract import PAGEFIND_UNMARKED, extract, extract_post
+from indexer.extract.page import PAGEFIND_UNMARKED, extract, extract_post
+from indexer.extract.template import MIN_PAGES, SiteTemplate, TemplateLearner, learn_template
 from indexer.records import RawPage, Skip
-from indexer.sources import iter_pages
-from indexer.template import MIN_PAGES, SiteTemplate, TemplateLearner, learn_template
+from indexer.sources.folder import iter_pages
 
 # A sidebar biography and a disclaimer with no class names any rule knows: only their
 # recurrence across the site gives them away.

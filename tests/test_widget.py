@@ -15,7 +15,7 @@ import pytest
 from conftest import LiveServer
 from playwright.sync_api import expect
 
-from searchweb.app import create_app
+from searchweb.web.app import create_app
 
 WIDGET_BUDGET_BYTES = 10 * 1024
 DEMO_POSTS = "https://demo.postsearch.test/**"

@@ -8,10 +8,10 @@ from pathlib import Path
 from conftest import SHARED, needs_shared
 from test_crawl import indexed_paths
 
-from indexer.pipeline import index_sources
+from indexer.index.store import WhooshPostStore
+from indexer.pipeline.run import index_sources
 from indexer.records import Post, Skip
-from indexer.store import WhooshPostStore
-from indexer.wxr import read_wxr, wpautop
+from indexer.sources.wxr import read_wxr, wpautop
 
 EXPORTS = SHARED / "corpora" / "wp-theme-test-data"
 UNIT_TEST_DATA = EXPORTS / "themeunittestdata.wordpress.xml"

@@ -25,7 +25,7 @@ from conftest import FIXTURES, LiveServer, build_index
 from playwright.sync_api import expect
 from test_widget import HostSite
 
-from searchweb.app import create_app
+from searchweb.web.app import create_app
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,124 @@
+"""Turn one raw page into a Post, or say why it is not one.
+
+The only module that knows the order of the extraction stages: parse once, read metadata
+from the whole page, then cut out and clean the body, then classify. `postsearch extract`
+prints exactly what this returns, so a maintainer sees what the index will see.
+
+Two optional inputs refine a page's reading: the site's learnt template (blocks that
+recur on its posts are chrome; see `indexer.template`) and a maintainer's overrides (CSS
+selectors; see `indexer.overrides`). Without them a page is read on its own, as
+`postsearch extract` and the article benchmark do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from indexer.errors import PageError
+from indexer.extract import body as content
+from indexer.extract import metadata
+from indexer.extract import overrides as by_selector
+from indexer.extract.classify import not_a_post_reason
+from indexer.extract.language import choose_language
+from indexer.extract.overrides import NO_OVERRIDES, ExtractionOverrides
+from indexer.extract.parse import parse_page
+from indexer.extract.template import SiteTemplate
+from indexer.records import Post, RawPage, Skip
+from indexer.urls import resolve_address
+
+PAGEFIND_UNMARKED = "no data-pagefind-body on a site whose posts carry it"
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything read from a page, post or not (the `extract` command shows all of it)."""
+
+    post: Post
+    skip_reason: str | None
+
+    @property
+    def is_post(self) -> bool:
+        return self.skip_reason is None
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The metadata fields of one page, before the body is cut out."""
+
+    title: str
+    date: date | None
+    author: str | None
+    categories: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+def read_fields(facts: metadata.PageFacts, overrides: ExtractionOverrides) -> Fields:
+    """Each field from the maintainer's selector when it finds something, else the cascade."""
+    soup = facts.soup
+    title = by_selector.text_of(soup, overrides.title_selector) or metadata.read_title(facts) or ""
+    published = by_selector.date_of(soup, overrides.date_selector) or metadata.first_of(
+        metadata.DATE_CASCADE, facts
+    )
+    author = by_selector.text_of(soup, overrides.author_selector)
+    author = metadata.clean_name(author) if author else None
+    author = author or metadata.first_of(metadata.AUTHOR_CASCADE, facts)
+    categories = by_selector.texts_of(soup, overrides.category_selector) or (
+        metadata.first_of(metadata.CATEGORY_CASCADE, facts) or []
+    )
+    tags = by_selector.texts_of(soup, overrides.tag_selector) or (
+        metadata.first_of(metadata.TAG_CASCADE, facts) or []
+    )
+    tags = [tag for tag in tags if tag not in categories]
+    return Fields(
+        title[: metadata.MAX_TITLE_CHARS], published, author, tuple(categories), tuple(tags)
+    )
+
+
+def extract(
+    page: RawPage,
+    template: SiteTemplate | None = None,
+    overrides: ExtractionOverrides | None = None,
+) -> Extraction:
+    """Read a page fully; raises PageError if it is not readable HTML."""
+    overrides = overrides or NO_OVERRIDES
+    soup = parse_page(page)
+    address = resolve_address(soup, page.url)
+    facts = metadata.PageFacts.read(soup, address.url)
+    fields = read_fields(facts, overrides)
+    declared = metadata.declared_language(facts)
+    description = metadata.description_of(facts)
+    unmarked = template is not None and template.uses_pagefind_body and not _pagefind_marked(facts)
+    body = content.extract_body(soup, facts.vocabulary, facts.title_element, template, overrides)
+    post = Post(
+        url=address.url,
+        title=fields.title,
+        body=body,
+        summary=content.make_summary(body, description),
+        date=fields.date,
+        author=fields.author,
+        categories=fields.categories,
+        tags=fields.tags,
+        language=choose_language(declared, body),
+    )
+    reason = f"copy of {address.copy_of}" if address.copy_of else None
+    reason = reason or (PAGEFIND_UNMARKED if unmarked else None)
+    return Extraction(post=post, skip_reason=reason or not_a_post_reason(facts, post))
+
+
+def _pagefind_marked(facts: metadata.PageFacts) -> bool:
+    return facts.soup.find(attrs={"data-pagefind-body": True}) is not None
+
+
+def extract_post(
+    page: RawPage,
+    template: SiteTemplate | None = None,
+    overrides: ExtractionOverrides | None = None,
+) -> Post | Skip:
+    """The indexer's view: a Post to store, or a Skip with the reason."""
+    result = extract(page, template=template, overrides=overrides)  # None: automatic
+    if result.skip_reason:
+        return Skip(location=page.location, url=result.post.url, reason=result.skip_reason)
+    if not result.post.title:
+        raise PageError(page.location, "post has no title")
+    return result.post

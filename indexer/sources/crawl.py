@@ -1,0 +1,526 @@
+"""Crawl a live site: robots.txt, sitemaps, feeds and links, politely and within bounds.
+
+Stage one of the flow for `postsearch index https://site.example/`. The crawler only
+fetches: it yields typed events (a page's bytes, "unchanged", "gone", "skipped", "failed")
+and the pipeline decides what to extract, store or delete. It asks the server as little
+as it can on a recrawl: a page whose sitemap `lastmod` has not moved is not requested, and
+every other known page is asked for with its ETag / Last-Modified, so an unchanged page
+costs a 304 and no body.
+
+Bounds: a timeout per request, a maximum page size, a maximum number of pages, a redirect
+limit (redirects are followed by hand so each hop is checked against the allowed hosts and
+robots.txt), only text/html bodies, and retries with backoff for 5xx, 429 and timeouts.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+from indexer import __version__
+from indexer.errors import PostsearchError
+from indexer.records import RawPage
+from indexer.sources.feeds import advertised_feeds, feed_links
+from indexer.sources.sitemaps import MAX_SITEMAPS, SitemapEntry, parse_sitemap
+from indexer.sources.state import CrawlState
+from indexer.urls import normalize_url
+
+USER_AGENT = f"postsearch/{__version__} (+self-hosted site search)"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+DEFAULT_SITEMAPS = ("/sitemap.xml", "/wp-sitemap.xml", "/sitemap_index.xml")
+DEFAULT_FEEDS = ("/feed/",)
+GONE_STATUSES = (404, 410)
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+TRACKING_PARAMS = frozenset(
+    "fbclid gclid dclid msclkid mc_cid mc_eid _ga _gl igshid yclid replytocom share nb amp".split()
+)
+NOT_PAGES = re.compile(
+    r"\.(?:css|js|json|xml|rss|atom|txt|pdf|zip|gz|tar|rar|7z|exe|dmg|mp3|mp4|m4a|mov|avi|"
+    r"webm|ogg|wav|jpe?g|png|gif|webp|svg|ico|bmp|tiff?|woff2?|ttf|eot|otf|docx?|xlsx?|pptx?)$",
+    re.IGNORECASE,
+)
+_HREF = re.compile(rb"<a\b[^>]*?\shref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
+
+
+class CrawlError(PostsearchError):
+    """The crawl cannot start: a refused address, or a robots.txt the server fails to give."""
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    """Where the crawler may go and how hard it may push (from the site's TOML config)."""
+
+    start_url: str
+    allowed_hosts: tuple[str, ...] = ()
+    delay: float = 0.0
+    concurrency: int = 2
+    max_pages: int = 50_000
+    max_page_bytes: int = 10_000_000
+    timeout: float = 20.0
+    max_redirects: int = 5
+    retries: int = 3
+    backoff: float = 0.5
+    user_agent: str = USER_AGENT
+
+
+# Events the crawler yields to the pipeline, one per page address.
+@dataclass(frozen=True)
+class PageFetched:
+    key: str
+    page: RawPage
+    etag: str | None = None
+    last_modified: str | None = None
+    lastmod: str | None = None
+    in_sitemap: bool = False
+
+
+@dataclass(frozen=True)
+class PageUnchanged:
+    key: str
+    lastmod: str | None = None
+    in_sitemap: bool = False
+
+
+@dataclass(frozen=True)
+class PageGone:
+    key: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PageSkipped:
+    key: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PageFailed:
+    key: str
+    reason: str
+
+
+CrawlEvent = PageFetched | PageUnchanged | PageGone | PageSkipped | PageFailed
+
+
+@dataclass(frozen=True)
+class _FeedRead:
+    """Internal: the item links of a feed, queued by the crawl loop's thread."""
+
+    links: tuple[str, ...]
+
+
+def crawl_key(url: str) -> str:
+    """One spelling per page address: no fragment, no tracking or reply parameters, no
+    index.html, no default port, sorted query; the path keeps its trailing slash as found."""
+    url = normalize_url(url)
+    parts = urlsplit(url)
+    query = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not name.lower().startswith("utm_") and name.lower() not in TRACKING_PARAMS
+    ]
+    netloc = parts.netloc
+    default_port = {"http": ":80", "https": ":443"}.get(parts.scheme, "")
+    if default_port and netloc.endswith(default_port):
+        netloc = netloc[: -len(default_port)]
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path, urlencode(sorted(query)), ""))
+
+
+def dedupe_key(url: str) -> str:
+    """The key two spellings of one page share (`/a` and `/a/` are one page on a blog)."""
+    key = crawl_key(url)
+    parts = urlsplit(key)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") or "/"))
+
+
+def page_links(content: bytes, base: str) -> list[str]:
+    """Every <a href> of a page resolved against `base` (a regex scan: the page is parsed
+    once, by the extractor, not twice)."""
+    links = []
+    for match in _HREF.finditer(content):
+        raw = next(group for group in match.groups() if group is not None)
+        href = raw.decode("utf-8", "replace").strip().replace("&amp;", "&")
+        if href and not href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
+            links.append(urljoin(base, href))
+    return links
+
+
+def is_private_host(host: str) -> bool:
+    """Whether `host` is, or resolves to, a loopback, private, link-local or reserved address."""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError):
+        return False
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
+            return True
+    return False
+
+
+class _Throttle:
+    """At most one request per `delay` seconds across all worker threads."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self._lock = threading.Lock()
+        self._next = 0.0
+
+    def wait(self) -> None:
+        if self.delay <= 0:
+            return
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self.delay
+        time.sleep(max(0.0, start - now))
+
+
+@dataclass
+class CrawlCounters:
+    """What the progress bar shows."""
+
+    fetched: int = 0
+    unchanged: int = 0
+    queued: int = 0
+    skipped: int = 0
+    failed: int = 0
+    gone: int = 0
+
+
+@dataclass
+class _Task:
+    url: str
+    kind: str = "page"  # "page" or "feed"
+    lastmod: str | None = None
+    in_sitemap: bool = False
+
+
+@dataclass
+class _Response:
+    status: int
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    content: bytes = b""
+
+
+class _Refused(Exception):
+    """A hop the crawler must not take (off-site, robots, private address)."""
+
+
+class Crawler:
+    """One crawl of one site; iterate `events()` to run it."""
+
+    def __init__(self, options: CrawlOptions, state: CrawlState | None = None) -> None:
+        self.options = options
+        self.state = state
+        start = urlsplit(crawl_key(options.start_url))
+        if start.scheme not in ("http", "https") or not start.hostname:
+            raise CrawlError(f"{options.start_url}: not an http(s) address")
+        self.root = f"{start.scheme}://{start.netloc}"
+        self.prefix = start.path if start.path.endswith("/") else start.path.rsplit("/", 1)[0] + "/"
+        self.hosts = {start.netloc.lower(), *(h.lower() for h in options.allowed_hosts)}
+        self.private_ok = is_private_host(start.hostname)
+        self._host_checked: dict[str, bool] = {}
+        self.counters = CrawlCounters()
+        self.sitemap_complete = False
+        self._seen: set[str] = set()
+        self._queue: deque[_Task] = deque()
+        self._pages_started = 0
+        self.truncated = False
+        self.client = httpx.Client(
+            headers={"User-Agent": options.user_agent},
+            timeout=options.timeout,
+            follow_redirects=False,
+        )
+        self.robots = RobotFileParser()
+        self.throttle = _Throttle(options.delay)
+
+    # -- the run ---------------------------------------------------------------------
+
+    def events(self) -> Iterator[CrawlEvent]:
+        """Crawl the site, yielding one event per page address as it is settled."""
+        try:
+            self._read_robots()
+            yield from self._seed()
+            yield from self._run_queue()
+        finally:
+            self.client.close()
+
+    def fetch_one(self, url: str) -> CrawlEvent:
+        """Fetch a single page of the site, robots.txt and bounds included (the webhook)."""
+        try:
+            if not self._allowed(url):
+                return PageSkipped(crawl_key(url), "not on the site (host or path prefix)")
+            self._read_robots()
+            events = self._handle(_Task(url))
+        finally:
+            self.client.close()
+        return next(event for event in events if not isinstance(event, _FeedRead))
+
+    def _run_queue(self) -> Iterator[CrawlEvent]:
+        with ThreadPoolExecutor(self.options.concurrency, thread_name_prefix="crawl") as pool:
+            running: dict[Future, _Task] = {}
+            while self._queue or running:
+                while self._queue and len(running) < self.options.concurrency * 2:
+                    task = self._queue.popleft()
+                    running[pool.submit(self._handle, task)] = task
+                self.counters.queued = len(self._queue) + len(running)
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    running.pop(future)
+                    yield from self._settle(future.result())
+
+    def _settle(self, events: list[CrawlEvent | _FeedRead]) -> Iterator[CrawlEvent]:
+        """Count an event and queue what it links to (only this thread touches the queue)."""
+        for event in events:
+            if isinstance(event, _FeedRead):
+                for link in event.links:
+                    self._add(_Task(link))
+                continue
+            if isinstance(event, PageFetched):
+                self.counters.fetched += 1
+                self._seen.add(dedupe_key(event.page.url))
+                self._enqueue_links(event.page.content, event.page.url)
+            elif isinstance(event, PageUnchanged):
+                self.counters.unchanged += 1
+            elif isinstance(event, PageSkipped):
+                self.counters.skipped += 1
+            elif isinstance(event, PageFailed):
+                self.counters.failed += 1
+            elif isinstance(event, PageGone):
+                self.counters.gone += 1
+            yield event
+
+    # -- discovery -------------------------------------------------------------------
+
+    def _read_robots(self) -> None:
+        url = self.root + "/robots.txt"
+        try:
+            response = self._get(url)
+        except (_Refused, httpx.HTTPError) as error:
+            raise CrawlError(f"cannot read {url}: {error}") from error
+        if response.status >= 500:
+            raise CrawlError(f"{url} answered HTTP {response.status}; not crawling blind")
+        lines = response.content.decode("utf-8", "replace").splitlines()
+        self.robots.parse(lines if response.status == 200 else [])
+        robots_delay = self.robots.crawl_delay(self.options.user_agent)
+        if robots_delay:
+            self.throttle.delay = max(self.throttle.delay, float(robots_delay))
+
+    def _seed(self) -> Iterator[CrawlEvent]:
+        self._add(_Task(self.options.start_url))
+        entries, complete = self._walk_sitemaps()
+        self.sitemap_complete = complete
+        listed = set()
+        for entry in entries:
+            listed.add(crawl_key(entry.url))
+            self._add(_Task(entry.url, lastmod=entry.lastmod, in_sitemap=True))
+        for path in DEFAULT_FEEDS:
+            self._add(_Task(self.root + self.prefix.rstrip("/") + path, kind="feed"))
+        yield from self._seed_known(listed, complete)
+
+    def _seed_known(self, listed: set[str], complete: bool) -> Iterator[CrawlEvent]:
+        """Ask again for every page the last runs knew, so a vanished one is noticed; one
+        that has left a completely read sitemap is gone without asking."""
+        if self.state is None:
+            return
+        for key in self.state.known_keys():
+            known = self.state.get(key)
+            if complete and known and known.in_sitemap and key not in listed:
+                self._seen.add(dedupe_key(key))
+                self.counters.gone += 1
+                yield PageGone(key, "no longer in the sitemap")
+            else:
+                self._add(_Task(key))
+
+    def _walk_sitemaps(self) -> tuple[list[SitemapEntry], bool]:
+        """Every page the site's sitemaps list, and whether every sitemap could be read.
+
+        The sitemaps robots.txt declares, else the first of the usual addresses that
+        answers with one (WordPress's own is /wp-sitemap.xml)."""
+        pending = deque(self.robots.site_maps() or [])
+        if not pending:
+            root = next((url for url in self._default_sitemaps() if url), None)
+            if root is None:
+                return [], False
+            pending.append(root)
+        entries: list[SitemapEntry] = []
+        visited: set[str] = set()
+        complete = True
+        while pending and len(visited) < MAX_SITEMAPS:
+            url = pending.popleft()
+            if url in visited or not self._allowed(url):
+                continue
+            visited.add(url)
+            sitemap = self._fetch_sitemap(url)
+            if sitemap is None:
+                complete = False
+                continue
+            pending.extend(sitemap.children)
+            entries.extend(entry for entry in sitemap.entries if self._allowed(entry.url))
+        return entries, complete and not pending
+
+    def _default_sitemaps(self) -> Iterator[str | None]:
+        for path in DEFAULT_SITEMAPS:
+            url = self.root + path
+            yield url if self._fetch_sitemap(url) is not None else None
+
+    def _fetch_sitemap(self, url: str):
+        try:
+            response = self._get(url)
+        except (_Refused, httpx.HTTPError):
+            return None
+        return parse_sitemap(response.content) if response.status == 200 else None
+
+    def _add(self, task: _Task) -> None:
+        key = dedupe_key(task.url)
+        if key in self._seen or not self._allowed(task.url):
+            return
+        if task.kind == "page":
+            if self._pages_started >= self.options.max_pages:
+                self.truncated = True
+                return
+            self._pages_started += 1
+        self._seen.add(key)
+        self._queue.append(task)
+
+    def _enqueue_links(self, content: bytes, base: str) -> None:
+        for link in page_links(content, base):
+            if not NOT_PAGES.search(urlsplit(link).path):
+                self._add(_Task(link))
+        for feed in advertised_feeds(content):
+            self._add(_Task(urljoin(base, feed), kind="feed"))
+
+    def _allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return (
+            parts.scheme in ("http", "https")
+            and parts.netloc.lower() in self.hosts
+            and (parts.path or "/").startswith(self.prefix)
+        )
+
+    # -- one task (runs in a worker thread) ---------------------------------------------
+
+    def _handle(self, task: _Task) -> list[CrawlEvent | _FeedRead]:
+        key = crawl_key(task.url)
+        if not self.robots.can_fetch(self.options.user_agent, task.url):
+            return [PageSkipped(key, "disallowed by robots.txt")]
+        if task.kind == "feed":
+            return self._handle_feed(task)
+        known = self.state.get(key) if self.state else None
+        if known and known.content_hash and task.lastmod and known.lastmod == task.lastmod:
+            return [PageUnchanged(key, task.lastmod, task.in_sitemap)]
+        headers = {}
+        if known and known.content_hash:
+            if known.etag:
+                headers["If-None-Match"] = known.etag
+            if known.last_modified:
+                headers["If-Modified-Since"] = known.last_modified
+        try:
+            response = self._get(task.url, headers, html_only=True)
+        except _Refused as refusal:
+            return [PageSkipped(key, str(refusal))]
+        except httpx.TimeoutException:
+            return [PageFailed(key, f"no answer within {self.options.timeout:g} s")]
+        except httpx.HTTPError as error:
+            return [PageFailed(key, f"cannot fetch: {error}")]
+        return [self._page_event(key, task, response)]
+
+    def _page_event(self, key: str, task: _Task, response: _Response) -> CrawlEvent:
+        if response.status == 304:
+            return PageUnchanged(key, task.lastmod, task.in_sitemap)
+        if response.status in GONE_STATUSES:
+            return PageGone(key, f"HTTP {response.status}")
+        if response.status != 200:
+            return PageFailed(key, f"HTTP {response.status}")
+        page = RawPage(location=task.url, url=response.url, content=response.content)
+        return PageFetched(
+            key,
+            page,
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            lastmod=task.lastmod,
+            in_sitemap=task.in_sitemap,
+        )
+
+    def _handle_feed(self, task: _Task) -> list[CrawlEvent | _FeedRead]:
+        try:
+            response = self._get(task.url)
+        except (_Refused, httpx.HTTPError):
+            return []
+        links = feed_links(response.content) if response.status == 200 else None
+        return [_FeedRead(tuple(links or ()))]
+
+    # -- HTTP -------------------------------------------------------------------------
+
+    def _get(self, url: str, headers: dict | None = None, html_only: bool = False) -> _Response:
+        """GET with retries, following redirects by hand (each hop checked)."""
+        for _hop in range(self.options.max_redirects + 1):
+            response = self._get_with_retries(url, headers or {}, html_only)
+            if response.status not in (301, 302, 303, 307, 308):
+                return response
+            target = urljoin(url, response.headers.get("location", ""))
+            if not self._allowed(target):
+                raise _Refused(f"redirects off the site to {target}")
+            if not self.robots.can_fetch(self.options.user_agent, target):
+                raise _Refused(f"redirects to {target}, disallowed by robots.txt")
+            url = target
+        raise _Refused(f"more than {self.options.max_redirects} redirects")
+
+    def _get_with_retries(self, url: str, headers: dict, html_only: bool) -> _Response:
+        self._check_host(url)
+        for attempt in range(self.options.retries + 1):
+            last = attempt == self.options.retries
+            self.throttle.wait()
+            try:
+                response = self._get_once(url, headers, html_only)
+            except (httpx.TimeoutException, httpx.TransportError):
+                if last:
+                    raise
+            else:
+                if response.status not in RETRY_STATUSES or last:
+                    return response
+            time.sleep(self.options.backoff * 2**attempt)
+        raise AssertionError("unreachable")
+
+    def _get_once(self, url: str, headers: dict, html_only: bool) -> _Response:
+        with self.client.stream("GET", url, headers=headers) as response:
+            status = response.status_code
+            kept = {name: response.headers.get(name, "") for name in ("etag", "last-modified")}
+            kept["location"] = response.headers.get("location", "")
+            result = _Response(status, str(response.url), {k: v for k, v in kept.items() if v})
+            if status != 200:
+                return result
+            kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            if html_only and kind and kind not in HTML_TYPES:
+                raise _Refused(f"not an HTML page ({kind})")
+            result.content = self._read_bounded(url, response)
+            return result
+
+    def _read_bounded(self, url: str, response: httpx.Response) -> bytes:
+        chunks, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > self.options.max_page_bytes:
+                raise _Refused(f"larger than {self.options.max_page_bytes} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _check_host(self, url: str) -> None:
+        host = urlsplit(url).hostname or ""
+        if host not in self._host_checked:
+            self._host_checked[host] = self.private_ok or not is_private_host(host)
+        if not self._host_checked[host]:
+            raise _Refused(f"{host} is a private or loopback address")

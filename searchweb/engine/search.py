@@ -1,0 +1,314 @@
+"""The one search function behind the results page, the JSON API and the CLI.
+
+`search(searcher, request, options)` is pure with respect to the web: it takes a Whoosh
+searcher and a validated request and returns plain records. It imports nothing from Flask, so
+the HTML page, `/api/search` and `postsearch search` cannot drift apart.
+
+The steps, in order: parse the visitor's text (with the maintainer's synonyms), build the
+Whoosh query and the filter, fetch one page of hits, count facets over the whole filtered
+result set, offer "did you mean" when results are few, fall back to close spellings when
+there are none, and make snippets for the hits shown only.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, partial
+from math import ceil
+
+import numpy as np
+from whoosh import query as q
+from whoosh.searching import Searcher
+
+from indexer.index.schema import body_field, stored_text, title_field
+from searchweb.engine.columns import NO_DATE, segment_columns
+from searchweb.engine.evaluate import Matches, evaluate
+from searchweb.engine.facets import FacetCounts, Filters, count_facets, filter_query
+from searchweb.engine.snippets import snippet_html, title_html
+from searchweb.query.matching import MatchContext, build_query, highlight_terms
+from searchweb.query.spelling import Suggestion, fuzzy_alternatives, suggest_query
+from searchweb.query.syntax import (
+    Item,
+    VisitorQuery,
+    completing_last_word,
+    parse_visitor_query,
+    with_synonyms,
+)
+
+SORTS = ("relevance", "newest", "oldest")
+# With this many results or fewer, "did you mean" looks for a better spelling.
+FEW_RESULTS = 2
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A validated search: the text, the page, the filters and the order."""
+
+    query: str
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"
+    filters: Filters = field(default_factory=Filters)
+    with_facets: bool = True
+    with_snippets: bool = True
+    partial: bool = False  # typed so far: the last word may be unfinished
+
+
+@dataclass(frozen=True)
+class SnippetSettings:
+    """How much of each hit's body the snippet shows (from the deployment's Settings)."""
+
+    fragments: int = 2
+    context_chars: int = 90
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """What the deployment adds to every search: languages, snippets, synonyms."""
+
+    languages: tuple[str, ...] = ("en",)
+    snippets: SnippetSettings = field(default_factory=SnippetSettings)
+    synonyms: tuple[tuple[str, str], ...] = ()
+    recency_boost: float = 0.0  # see searchweb.ranking
+    time_limit: float = 2.0  # seconds one search may take before it returns what it has
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result, ready to show: `title_html` and `snippet_html` are escaped HTML."""
+
+    url: str
+    title: str
+    title_html: str
+    snippet_html: str
+    date: str | None
+    author: str | None
+    categories: list[str]
+    tags: list[str]
+    score: float
+
+    def to_dict(self) -> dict:
+        # Not dataclasses.asdict: its deep copy was 5% of an API answer's time.
+        return {**vars(self), "categories": list(self.categories), "tags": list(self.tags)}
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """A page of results plus what the page needs to say about them."""
+
+    query: str
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit]
+    took_ms: float
+    notices: list[str] = field(default_factory=list)
+    sort: str = "relevance"
+    filters: Filters = field(default_factory=Filters)
+    facets: FacetCounts = field(default_factory=FacetCounts)
+    suggestion: Suggestion | None = None
+    fuzzy: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page)) if self.total else 0
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "pages": self.pages,
+            "took_ms": self.took_ms,
+            "sort": self.sort,
+            "filters": self.filters.to_dict(),
+            "facets": self.facets.to_dict(),
+            "suggestion": self.suggestion.to_dict() if self.suggestion else None,
+            "fuzzy": self.fuzzy,
+            "notices": list(self.notices),
+            "results": [hit.to_dict() for hit in self.hits],
+        }
+
+
+@dataclass
+class _Run:
+    """One executed query: its page of hits (docnum, score), total and every match's docnum."""
+
+    parsed: VisitorQuery
+    hits: list[tuple[int, float]]
+    total: int
+    docnums: np.ndarray
+    timed_out: bool = False
+
+
+def search(
+    searcher: Searcher,
+    request: SearchRequest,
+    options: SearchOptions | None = None,
+    notices: list[str] | None = None,
+) -> SearchResults:
+    """Run `request` against `searcher` and return one page of highlighted results."""
+    started = time.perf_counter()
+    options = options or SearchOptions()
+    notices = list(notices or [])
+    context = MatchContext(searcher.schema, searcher.reader(), tuple(options.languages))
+    parsed = with_synonyms(parse_visitor_query(request.query), options.synonyms)
+    if request.partial:
+        parsed = completing_last_word(parsed, request.query)
+    run = _execute(searcher, request, parsed, context, options.time_limit)
+    suggestion, fuzzy = None, False
+    if parsed.words:
+        # With few results any rare word may be a typo; with many, only unknown words are.
+        suggestion = suggest_query(
+            request.query, parsed, context.reader, context.languages, run.total > FEW_RESULTS
+        )
+    if run.total == 0 and parsed.words:
+        fuzzy_run = _execute(
+            searcher, request, _fuzzy(parsed, context), context, options.time_limit
+        )
+        if fuzzy_run.total:
+            run, fuzzy = fuzzy_run, True
+            notices.append(
+                f"No posts match “{request.query}” exactly; showing posts with close spellings."
+            )
+    if run.timed_out:
+        notices.append("This search took too long; the results shown may be incomplete.")
+    facets = FacetCounts()
+    if request.with_facets and run.total and not run.timed_out:
+        facets = count_facets(context.reader, run.docnums)
+    terms = cache(partial(highlight_terms, run.parsed, context))
+    hits = [
+        _to_hit(searcher.stored_fields(docnum), score, terms, searcher, options, request)
+        for docnum, score in run.hits
+    ]
+    return SearchResults(
+        query=request.query,
+        total=run.total,
+        page=request.page,
+        per_page=request.per_page,
+        hits=hits,
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+        notices=notices,
+        sort=request.sort,
+        filters=request.filters,
+        facets=facets,
+        suggestion=suggestion,
+        fuzzy=fuzzy,
+    )
+
+
+def _execute(
+    searcher: Searcher,
+    request: SearchRequest,
+    parsed: VisitorQuery,
+    context: MatchContext,
+    time_limit: float,
+) -> _Run:
+    """Fetch the requested page for `parsed` under the request's filters and order."""
+    text_query = build_query(parsed, context)
+    restrict = filter_query(request.filters, parsed.dates)
+    if text_query is q.NullQuery:
+        if restrict is None or not parsed.is_empty():
+            return _Run(parsed, [], 0, np.zeros(0, dtype=np.int64))
+        text_query = q.Every()  # browsing by filter alone
+    sort = request.sort
+    if sort == "relevance" and isinstance(text_query, q.Every):
+        sort = "newest"
+    found = evaluate(searcher, text_query, restrict, time.perf_counter() + time_limit)
+    matches = found.matches
+    first = (request.page - 1) * request.per_page
+    order = _page_order(searcher, matches, sort, first + request.per_page)[first:]
+    hits = [(int(matches.ids[i]), float(matches.scores[i])) for i in order]
+    return _Run(parsed, hits, len(matches), matches.ids, found.timed_out)
+
+
+def _page_order(searcher: Searcher, matches: Matches, sort: str, limit: int) -> np.ndarray:
+    """Positions in `matches` of the first `limit` results in the requested order.
+
+    Relevance: highest score first, ties by document number (as Whoosh orders them).
+    Newest/oldest: by date, undated posts last, ties by document number.
+    """
+    if not len(matches) or limit <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if sort == "relevance":
+        keys = -matches.scores
+    else:
+        dates = _dates_of(searcher, matches.ids)
+        # Undated posts last either way (NO_DATE negated would overflow to first).
+        newest_first = -np.maximum(dates, NO_DATE + 1) if sort == "newest" else dates
+        keys = np.where(dates == NO_DATE, np.iinfo(np.int64).max, newest_first)
+    if limit < len(keys):
+        # Only the best `limit` need sorting: partition on the key, keep the ties at the edge.
+        cut = np.partition(keys, limit - 1)[limit - 1]
+        candidates = np.flatnonzero(keys <= cut)
+    else:
+        candidates = np.arange(len(keys))
+    ranked = candidates[np.lexsort((matches.ids[candidates], keys[candidates]))]
+    return ranked[:limit]
+
+
+def _dates_of(searcher: Searcher, docnums: np.ndarray) -> np.ndarray:
+    """The date column (NO_DATE when undated) for global `docnums` in ascending order."""
+    dates = np.full(len(docnums), NO_DATE, dtype=np.int64)
+    for leaf, offset in searcher.leaf_searchers():
+        end = offset + leaf.reader().doc_count_all()
+        first, last = np.searchsorted(docnums, [offset, end])
+        if last > first:
+            dates[first:last] = segment_columns(leaf.reader()).dates[docnums[first:last] - offset]
+    return dates
+
+
+def _fuzzy(parsed: VisitorQuery, context: MatchContext) -> VisitorQuery:
+    """`parsed` with every plain word also matching its close spellings in the index."""
+    groups = []
+    for group in parsed.groups:
+        extra = [
+            Item(text=alternative)
+            for item in group
+            if not (item.phrase or item.prefix or item.field)
+            for alternative in fuzzy_alternatives(context.reader, context.languages, item.text)
+        ]
+        groups.append([*group, *extra])
+    return VisitorQuery(groups, parsed.required, parsed.excluded, parsed.dates)
+
+
+def _to_hit(
+    stored: dict,
+    score: float,
+    terms: Callable[[str], frozenset[str]],
+    searcher: Searcher,
+    options: SearchOptions,
+    request: SearchRequest,
+) -> Hit:
+    """A stored document as a result; `terms(field)` gives the query's terms in a field."""
+    display = stored.get("display") or {}
+    language = stored.get("language") or "en"
+    schema = searcher.schema
+    title = display.get("title") or ""
+    body_name, title_name = body_field(language), title_field(language)
+    published = stored.get("date")
+    snippet = ""
+    if request.with_snippets:
+        settings = options.snippets
+        snippet = snippet_html(
+            stored_text(stored.get("content")),
+            terms(body_name),
+            schema[body_name].analyzer,
+            fragments=settings.fragments,
+            context_chars=settings.context_chars,
+            fallback=stored.get("summary") or "",
+        )
+    return Hit(
+        url=stored["url"],
+        title=title,
+        title_html=title_html(title, terms(title_name), schema[title_name].analyzer),
+        snippet_html=snippet,
+        date=published.date().isoformat() if published else None,
+        author=display.get("author"),
+        categories=list(display.get("categories") or []),
+        tags=list(display.get("tags") or []),
+        score=round(score, 4),
+    )

@@ -1,0 +1,194 @@
+"""The query log's web side: which searches are logged, click-through links and the beacon.
+
+`init_querylog(app)` wraps the app's backend so that a visitor's search (the results page or
+`/api/search`, not a search-as-you-type fetch) is handed to the log, and registers `/click`
+(a redirect that only goes to posts in the index, so it is no open redirect), the
+`/api/click` beacon and the report's routes.
+"""
+
+from __future__ import annotations
+
+import atexit
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_request_context,
+    jsonify,
+    redirect,
+    url_for,
+)
+from flask import request as flask_request
+
+from searchweb.analytics.querylog import (
+    MAX_URL_CHARS,
+    QueryLog,
+    clean_filters,
+    is_search_id,
+    log_path,
+)
+from searchweb.config import Settings
+from searchweb.engine.backend import SearchBackend
+from searchweb.engine.search import SearchRequest, SearchResults
+
+# The routes whose searches are a visitor's searches (others, e.g. a report, are not logged).
+LOGGED_ENDPOINTS = frozenset({"web.results_page", "api_search"})
+# Sent by a script for as-you-type requests, so "s", "so", "sou"… are not logged as searches:
+# the header `X-Postsearch-Log: no`, or `log=0` in the URL (no CORS preflight for the widget).
+NO_LOG_HEADER = "X-Postsearch-Log"
+# Request parameters that are not filters: the query itself, paging, the click link's own.
+NOT_FILTERS = frozenset(
+    {"q", "s", "page", "per_page", "sid", "url", "rank", "token", "log", "partial"}
+)
+
+querylog_bp = Blueprint("querylog", __name__)
+
+
+class LoggedBackend:
+    """The app's SearchBackend with logging added around `search()`.
+
+    Wrapping the backend, rather than editing each route, logs the results page and the
+    JSON API the same way and cannot drift from them. Only the first search of a request
+    made by one of LOGGED_ENDPOINTS is logged; its id goes to `g.search_id`.
+    """
+
+    def __init__(self, inner: SearchBackend, log: QueryLog) -> None:
+        self.inner = inner
+        self.log = log
+
+    def search(self, request: SearchRequest, notices: list[str] | None = None) -> SearchResults:
+        results = self.inner.search(request, notices)
+        if _is_visitor_search() and "search_id" not in g:
+            g.search_id = log_search(self.log, flask_request.args, results)
+        return results
+
+    def __getattr__(self, name: str):  # suggest, doc_count, has_url… pass through
+        return getattr(self.inner, name)
+
+
+def _is_visitor_search() -> bool:
+    return (
+        has_request_context()
+        and flask_request.endpoint in LOGGED_ENDPOINTS
+        and flask_request.headers.get(NO_LOG_HEADER, "").lower() != "no"
+        and flask_request.args.get("log") != "0"
+    )
+
+
+def log_search(log: QueryLog, args: Mapping[str, str], results: SearchResults) -> str | None:
+    """Queue one search for the log; the id to put in click links, or None."""
+    return log.record_search(
+        results.query,
+        results.total,
+        page=results.page,
+        latency_ms=results.took_ms,
+        filters=clean_filters(args, NOT_FILTERS),
+    )
+
+
+def init_querylog(app: Flask) -> QueryLog | None:
+    """Register the click and report routes and, unless switched off, start the log.
+
+    Call from create_app() once the backend is in app.extensions["postsearch"].
+    """
+    settings: Settings = app.config["SETTINGS"]
+    log = None
+    if settings.query_log:
+        log = QueryLog(log_path(settings), max_rows=settings.query_log_max_rows)
+        app.extensions["postsearch"] = LoggedBackend(app.extensions["postsearch"], log)
+        atexit.register(log.close, 2.0)
+    app.extensions["querylog"] = log
+    from searchweb.web.report_page import report_bp  # the report reads this module's log
+
+    app.register_blueprint(querylog_bp)
+    app.register_blueprint(report_bp)
+    app.add_template_global(click_href)
+    app.after_request(_search_id_header)
+    return log
+
+
+def click_href(url: str, rank: int) -> str:
+    """The href of a result link: through /click when this search was logged."""
+    sid = g.get("search_id")
+    if not sid:
+        return url
+    query = flask_request.args.get("q") or flask_request.args.get("s") or ""
+    return url_for("querylog.click", q=query, url=url, rank=rank, sid=sid)
+
+
+def _search_id_header(response: Response) -> Response:
+    """X-Search-Id on a logged search's answer, for the widget's click beacon."""
+    sid = g.get("search_id")
+    if sid:
+        response.headers["X-Search-Id"] = sid
+        response.headers.add("Access-Control-Expose-Headers", "X-Search-Id")
+    return response
+
+
+def search_backend() -> SearchBackend:
+    """The app's backend without the logging wrapper (for searches that are not a visitor's)."""
+    backend = current_app.extensions["postsearch"]
+    return backend.inner if isinstance(backend, LoggedBackend) else backend
+
+
+def _querylog() -> QueryLog | None:
+    return current_app.extensions.get("querylog")
+
+
+def _known_result(url: object) -> bool:
+    """Only a post in the index may be a click's target: /click is not an open redirect."""
+    return (
+        isinstance(url, str)
+        and 0 < len(url) <= MAX_URL_CHARS
+        and urlsplit(url).scheme in ("http", "https")
+        and bool(search_backend().has_url(url))
+    )
+
+
+def _rank(value: object) -> int | None:
+    try:
+        rank = int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return rank if 1 <= rank <= 100_000 else None
+
+
+@querylog_bp.get("/click")
+def click():
+    """Record a click on a result, then send the visitor on to it."""
+    url = flask_request.args.get("url", "")
+    if not _known_result(url):
+        return Response("Not a result of this search.", 404, mimetype="text/plain")
+    log, sid = _querylog(), flask_request.args.get("sid", "")
+    rank = _rank(flask_request.args.get("rank"))
+    if log is not None and rank is not None:
+        log.record_click(sid, url, rank)
+    response = redirect(url, code=302)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@querylog_bp.post("/api/click")
+def api_click():
+    """The beacon of the page's or the widget's script: {search_id, url, rank}; 204."""
+    data = flask_request.get_json(force=True, silent=True)  # sendBeacon sends text/plain
+    if not isinstance(data, dict):
+        return _error("invalid_click", "send a JSON object {search_id, url, rank}")
+    sid, url, rank = data.get("search_id"), data.get("url"), _rank(data.get("rank"))
+    if not is_search_id(sid) or rank is None:
+        return _error("invalid_click", "search_id and rank (1 or more) are required")
+    if not _known_result(url):
+        return _error("unknown_url", "url is not a result of this search", 404)
+    log = _querylog()
+    if log is not None:
+        log.record_click(sid, url, rank)
+    return Response(status=204)
+
+
+def _error(code: str, message: str, status: int = 400):
+    return jsonify(error={"code": code, "message": message}), status
