@@ -7,7 +7,7 @@ DEMO_INDEX := data/index
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo demo-index test lint format extract-score eval bench bench-quick \
+.PHONY: install demo demo-index test test-quick lint format extract-score eval bench bench-quick \
         bench-relevance bench-crawl harden screenshots clean
 
 $(STAMP): pyproject.toml
@@ -31,9 +31,14 @@ demo-index: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/pytest
 
+## Lint, then every test but the slow ones (fuzzing, kills): `make test` runs them all
+test-quick: $(STAMP) lint
+	$(BIN)/pytest -m "not slow"
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -44,7 +49,7 @@ extract-score: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python ../shared/bench/extraction/score_gold.py \
 	    ../shared/fixtures/seed-site ../shared/corpora/sowrey ../shared/corpora/wasp ../shared/corpora/artsy
 
-## Every extraction table of issue 3 (answer keys, post detection, Zyte F1, speed) in one run
+## Every extraction table (answer keys, post detection, Zyte F1, speed) in one run
 eval: $(STAMP)
 	$(BIN)/python bench/eval_extraction.py
 
@@ -68,7 +73,7 @@ bench-crawl: $(STAMP)
 ## Load during a full reindex (50 requests/s for 60 s), and the fuzz run's status counts
 harden: $(STAMP)
 	$(BIN)/python bench/harden_load.py --nice 19 --workers 1 --json /tmp/postsearch-harden.json
-	POSTSEARCH_FUZZ_COUNT=1 $(BIN)/pytest tests/test_api_fuzz_statuses.py -q -s
+	POSTSEARCH_FUZZ_COUNT=1 $(BIN)/pytest tests/test_api_fuzz.py -k test_fuzzed_requests_counted_by_status -q -s
 
 ## The README's screenshots of the results page (desktop and phone, light and dark)
 screenshots: $(STAMP)

@@ -212,7 +212,7 @@ def run(site: Path, peer: bool, keep: Path | None = None) -> dict:
             try:
                 result["pagefind"] = build_pagefind(site, workdir, text)
             except BenchError as error:
-                # Pagefind was killed for memory on a 100k site (24 GB here): our figures
+                # Pagefind runs out of memory on a 100k site (24 GB machine): our figures
                 # still stand, and the table says why the peer's are missing.
                 result["pagefind_failed"] = str(error).splitlines()[0]
                 return result

@@ -7,7 +7,7 @@ tests' SiteServer on 127.0.0.1 (ETag/Last-Modified, a generated sitemap with las
 robots.txt), crawls it into a fresh index with the real pipeline, checks that exactly the
 1,213 posts and no non-post were indexed, then crawls again with nothing changed. Exits 1
 if the post count is wrong or the recrawl takes more than 10% of the first crawl's time
-(the issue's "done when" floor).
+(the target for an unchanged recrawl).
 """
 
 from __future__ import annotations

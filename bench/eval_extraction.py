@@ -1,4 +1,4 @@
-"""Print the extraction tables of issue 3 in one run, with the command behind each.
+"""Print every extraction table in one run, with the command behind each.
 
 `make eval` runs this. Four tables, each measured, never copied from a file:
   1. answer-key checks per site (../shared/bench/extraction/score_gold.py, via `extract-json`);
@@ -29,11 +29,12 @@ sys.path.insert(0, str(ROOT))
 
 from indexer.errors import PageError  # noqa: E402
 from indexer.extract.dates import to_iso  # noqa: E402
+from indexer.extract.learn import learn_template  # noqa: E402
 from indexer.extract.page import extract  # noqa: E402
-from indexer.extract.template import SiteTemplate, learn_template  # noqa: E402
+from indexer.extract.template import SiteTemplate  # noqa: E402
 from indexer.records import RawPage  # noqa: E402
 from indexer.sources.folder import html_files, page_url, single_page_url  # noqa: E402
-from searchweb.cli.main import extraction_record  # noqa: E402
+from searchweb.cli.extract import extraction_record  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 BENCH = SHARED / "bench" / "extraction"

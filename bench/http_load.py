@@ -88,7 +88,7 @@ def make_queries(index_dir: Path, n: int, seed: int) -> list[Query]:
     texts, years = _sample_texts(index_dir, 3000, seed=1)
     docs = [re.findall(r"[a-z]{3,}", t.lower()) for t in texts]
     # dict.fromkeys, not set: a set's order changes with each process's string hashing, and
-    # with it the order of tied counts, so every run drew other queries.
+    # with it the order of tied counts, so every run would draw other queries.
     df = Counter(w for words in docs for w in dict.fromkeys(words) if w not in STOPWORDS)
     ranked = [w for w, _ in df.most_common()]
     frequent = ranked[10:400]

@@ -92,7 +92,7 @@ def _run(work: Path, posts: int, peer: bool, seed: int) -> dict:
             lambda c, t: (t is None, "removed" if t is None else "still in the index"),
         )
     )
-    # Indexing only the new page, the way a maintainer could do it by hand today.
+    # Indexing only the new page, as a maintainer can by hand.
     single = generator.write(site, posts + 1)
     one = postsearch_index(site / single.path, index_dir)
     result = {

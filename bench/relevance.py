@@ -235,8 +235,7 @@ def doc_id_of(url: str, site: Site) -> str | None:
 
 def build_index(site: Site, index_dir: Path) -> IndexReport:
     """Index the rendered site with the real pipeline and store, timed."""
-    from indexer.index.store import WhooshPostStore
-    from indexer.pipeline.run import index_sources
+    from indexer.api import WhooshPostStore, index_sources
 
     options = {"base_url": BASE_URL} if _accepts(index_sources, "base_url") else {}
     wall, cpu = time.perf_counter(), cpu_seconds()
@@ -302,7 +301,7 @@ def open_search(
     builds the same SearchRequest the JSON API builds from `q`, `page` and `per_page`.
     """
     from searchweb.engine.backend import WhooshSearchBackend
-    from searchweb.engine.search import SearchRequest
+    from searchweb.records import SearchRequest
 
     backend = WhooshSearchBackend(index_dir)
     call_defaults = {

@@ -22,7 +22,7 @@ SHARED = REPO.parent / "shared" / "bench" / "relevance"
 PEER_VENV = Path("/tmp/postsearch-relvenv")
 PEER_PACKAGES = ("tantivy", "whoosh==2.7.4")
 PEERS = ("tantivy", "fts5", "whoosh_mf")
-# The issue's targets for postsearch (issue 4), shown beside the figures.
+# postsearch's nDCG@10 targets, shown beside the figures.
 TARGETS = {"cranfield": 0.380, "scifact": 0.690}
 
 
@@ -89,7 +89,7 @@ def _cell(value: float | None, digits: int = 4) -> str:
 
 
 def print_tables(ours: dict[str, dict], peers: dict, engines: list[str]) -> None:
-    print("\n| collection | postsearch | " + " | ".join(engines) + " | issue target |")
+    print("\n| collection | postsearch | " + " | ".join(engines) + " | target |")
     print("|---" * (len(engines) + 3) + "|")
     for collection, figures in ours.items():
         row = [_cell(peers.get(collection, {}).get(e, {}).get("nDCG@10")) for e in engines]
@@ -129,7 +129,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--check-targets",
         action="store_true",
-        help="exit with status 1 when postsearch is below the issue's target on a collection",
+        help="exit with status 1 when postsearch is below its target on a collection",
     )
     return parser.parse_args(argv)
 

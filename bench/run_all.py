@@ -1,9 +1,9 @@
-"""`make bench`: run every speed benchmark of issue 7 one after the other and print one table.
+"""`make bench`: run every speed benchmark one after the other and print one table.
 
 The steps never overlap (each is a child process run to its end) since they share two cores;
 each writes its figures as JSON into the results folder and prints its own table with the
 command lines behind it; the closing table puts each postsearch figure beside its peer's
-(Pagefind for builds, SQLite FTS5 for queries) and beside the target of the issue.
+(Pagefind for builds, SQLite FTS5 for queries) and beside its target (TARGETS).
 
     python bench/run_all.py [--posts 10000] [--quick] [--results /tmp/postsearch-bench/results]
     python bench/run_all.py --profile      # also py-spy: where indexing and searching spend time

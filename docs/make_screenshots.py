@@ -22,8 +22,7 @@ from waitress.server import create_server
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from indexer.index.store import WhooshPostStore  # noqa: E402
-from indexer.pipeline.run import index_sources  # noqa: E402  (after the path is set)
+from indexer.api import WhooshPostStore, index_sources  # noqa: E402
 from searchweb.web.app import create_app  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"

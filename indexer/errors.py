@@ -36,5 +36,10 @@ class IndexLockedError(PostsearchError):
     """Another indexer holds the index's write lock."""
 
 
-class ListFilesError(PostsearchError):
-    """A commit landed, but the list files that speed up searching could not be written."""
+class IndexWriteError(PostsearchError):
+    """The store could not write (no space left, a read-only or failing disk)."""
+
+
+class WhooshInternalsError(PostsearchError):
+    """The installed Whoosh is not the one whose internals postsearch reads; the index
+    cannot be read or written safely."""

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+# A page this large is a data dump or an attack, not a blog post: refused unread.
+MAX_PAGE_BYTES = 20 * 1024 * 1024
+
 
 @dataclass(frozen=True)
 class RawPage:
@@ -58,11 +61,27 @@ class Failure:
 
 @dataclass
 class IndexSummary:
-    """What one indexing run did, printed at its end and returned to callers and tests."""
+    """What one indexing run did, printed at its end and returned to callers and tests.
+
+    Every page the run met is in exactly one of `indexed`, `skipped`, `failed` or the
+    `unchanged` count. `warnings` are problems that did not stop the run nor lose a post
+    (the posts are indexed; something that only speeds searching up was not written).
+    """
 
     indexed: list[str] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
+    unchanged: int = 0
+    deleted: list[str] = field(default_factory=list)
+    refused_deletes: list[str] = field(default_factory=list)
+    mass_delete_message: str | None = None
+    truncated: list[str] = field(default_factory=list)  # crawls stopped by crawl_max_pages
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        """How many pages the run met."""
+        return len(self.indexed) + len(self.skipped) + len(self.failed) + self.unchanged
 
     def skip_reasons(self) -> dict[str, int]:
         """Skipped pages counted by reason, most common first."""

@@ -1,95 +1,47 @@
-"""Which URL a page is indexed under, and whether it is a copy of another page.
+"""One spelling per page address: the URL normaliser every stage uses.
 
-A page's own <link rel=canonical> usually names it better than the place it was found
-(a folder path, a crawled URL). But canonical links also mark copies (a static export's
-/blog/page/2/ that is one post again) and cross-posts (a post whose original lives on
-another site). This module tells the three apart.
+The crawler keys its queue and its saved state by it, the extractor applies it to a page's
+canonical link, and the webhook to the URL a site sends. Two spellings of one page (a
+fragment, `index.html`, an upper-case host, a default port, `utm_*` and other tracking
+parameters, a reordered query) must become one key, or a page is fetched twice, indexed
+twice, or never found again to be deleted.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
-
-from bs4 import BeautifulSoup
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 INDEX_FILES = ("index.html", "index.htm", "index.php")
-# A page linking this often to the canonical link's host is on that host's site.
-SAME_SITE_MIN_LINKS = 3
-
-
-@dataclass(frozen=True)
-class PageAddress:
-    """The URL to index a page under, and whether it merely copies another page."""
-
-    url: str
-    copy_of: str | None = None
+# Query parameters that name a visit, not a page (ad clicks, newsletters, reply forms).
+TRACKING_PARAMS = frozenset(
+    "fbclid gclid dclid msclkid mc_cid mc_eid _ga _gl igshid yclid replytocom share nb amp".split()
+)
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
 
 
 def normalize_url(url: str) -> str:
-    """One spelling per page: no fragment, no `index.html`, a lowercase host."""
+    """The one spelling of a page's address: no fragment, no tracking or reply parameters,
+    no `index.html`, no default port, a lower-case scheme and host, a sorted query; the
+    path keeps its trailing slash as found."""
     parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    netloc = parts.netloc.lower()
+    default_port = _DEFAULT_PORTS.get(scheme, "")
+    if default_port and netloc.endswith(default_port):
+        netloc = netloc[: -len(default_port)]
     path = parts.path
     for name in INDEX_FILES:
         if path.endswith("/" + name):
             path = path[: -len(name)]
-    return urlunsplit((parts.scheme, parts.netloc.lower(), path or "/", parts.query, ""))
+    query = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not name.lower().startswith("utm_") and name.lower() not in TRACKING_PARAMS
+    ]
+    return urlunsplit((scheme, netloc, path or "/", urlencode(sorted(query)), ""))
 
 
-def canonical_link(soup: BeautifulSoup, base: str) -> str | None:
-    """The page's canonical URL resolved against `base`, if it declares a usable one."""
-    for link in soup.find_all("link", href=True):
-        rel = [r.lower() for r in link.get("rel") or []]
-        href = link["href"].strip()
-        if "canonical" not in rel or not href:
-            continue
-        resolved = urljoin(base, href)
-        # Only web addresses: a "javascript:" or "data:" canonical must never become a link.
-        if urlsplit(resolved).scheme in ("http", "https", ""):
-            return normalize_url(resolved)
-    return None
-
-
-def resolve_address(soup: BeautifulSoup, own_url: str) -> PageAddress:
-    """Decide the page's URL from where it was found and what its canonical link says."""
-    own = normalize_url(own_url) if not own_url.startswith("file:") else own_url
-    canonical = canonical_link(soup, own_url)
-    if canonical is None or own_url.startswith("file:"):
-        return PageAddress(canonical or own)
-    if same_page(own, canonical):
-        return PageAddress(canonical)
-    if urlsplit(canonical).path in ("", "/"):
-        return PageAddress(own)  # every page "canonical" to the home page: a misconfiguration
-    if same_site(soup, own, canonical):
-        return PageAddress(canonical, copy_of=canonical)
-    return PageAddress(own)  # a cross-post: index this site's copy, where visitors are
-
-
-def same_page(own: str, canonical: str) -> bool:
-    """True when both name one page, allowing for a folder above or below the site root.
-
-    Paths must be equal, or one must end with the other at a segment boundary with at
-    least two segments in common (`/posts/2023/x/` and `/2023/x/`), which a one-word path
-    such as `/story` is too short to prove.
-    """
-    mine = unquote(urlsplit(own).path).strip("/").split("/")
-    theirs = unquote(urlsplit(canonical).path).strip("/").split("/")
-    if mine == theirs:
-        return True
-    shorter, longer = sorted((mine, theirs), key=len)
-    return len(shorter) >= 2 and longer[-len(shorter) :] == shorter
-
-
-def same_site(soup: BeautifulSoup, own: str, canonical: str) -> bool:
-    """Whether the canonical link points into this page's own site."""
-    host = _bare_host(canonical)
-    own_host = _bare_host(own)
-    if own_host:
-        return own_host == host
-    links = (_bare_host(a["href"]) for a in soup.find_all("a", href=True))
-    return sum(1 for link_host in links if link_host == host) >= SAME_SITE_MIN_LINKS
-
-
-def _bare_host(url: str) -> str:
-    host = urlsplit(url).netloc.lower()
-    return host[4:] if host.startswith("www.") else host
+def dedupe_key(url: str) -> str:
+    """The key two spellings of one page share (`/a` and `/a/` are one page on a blog)."""
+    parts = urlsplit(normalize_url(url))
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") or "/"))

@@ -2,7 +2,8 @@
 
 Nothing here is mocked: an index is built by the same pipeline the CLI runs, into a
 temporary directory; the app is `create_app()` over that index; the live server is
-waitress on 127.0.0.1 in a thread, as `postsearch serve` runs it.
+waitress on 127.0.0.1 in a thread, as `postsearch serve` runs it. The helpers these
+fixtures use are in helpers.py.
 """
 
 from __future__ import annotations
@@ -10,37 +11,25 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from waitress.server import create_server
+from helpers import (
+    CHROMIUM,
+    DEMO_SITE,
+    DEMO_SOURCE,
+    FIXTURES,
+    SEED_SITE,
+    HostSite,
+    LiveServer,
+    build_index,
+    needs_shared,
+)
 
-from indexer.index.store import WhooshPostStore
-from indexer.pipeline.run import index_sources
-from indexer.records import IndexSummary
+from indexer.api import IndexSummary
 from searchweb.web.app import create_app
-
-REPO = Path(__file__).resolve().parents[1]
-DEMO_SITE = REPO / "data" / "demo-site"
-DEMO_SOURCE = REPO / "data" / "demo_site_src"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = REPO.parent / "shared"
-SEED_SITE = SHARED / "fixtures" / "seed-site"
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-def build_index(tmp: Path, *sources: Path, base_url: str | None = None) -> IndexSummary:
-    """Index `sources` into `tmp` with the real pipeline and store."""
-    return index_sources(sources, WhooshPostStore(tmp), base_url=base_url)
-
-
-def needs_shared(path: Path) -> None:
-    """Skip, saying why, when the shared corpora are not beside the checkout."""
-    if not path.exists():
-        pytest.skip(f"{path} is not present (the shared data sits beside the repo)")
 
 
 @pytest.fixture(scope="session")
@@ -85,33 +74,6 @@ def hostile_index(tmp_path_factory) -> Path:
     index_dir = tmp_path_factory.mktemp("hostile-index")
     build_index(index_dir, FIXTURES / "hostile")
     return index_dir
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class LiveServer:
-    """A real waitress server on 127.0.0.1 serving an app, stopped at teardown."""
-
-    def __init__(self, app) -> None:
-        self.port = free_port()
-        self.server = create_server(app, host="127.0.0.1", port=self.port, threads=4)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.close()
-        self.thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")
@@ -164,3 +126,28 @@ def site_copy(tmp_path) -> Path:
     target = tmp_path / "site"
     shutil.copytree(DEMO_SITE, target)
     return target
+
+
+@dataclass(frozen=True)
+class WidgetServers:
+    search: LiveServer
+    allowed: LiveServer  # its origin is in the search server's cors_origins
+    refused: LiveServer  # its origin is not
+
+
+@pytest.fixture(scope="session")
+def widget_servers(demo_index) -> Iterator[WidgetServers]:
+    """The search server and two stand-in blogs embedding its widget (other origins)."""
+    allowed_site, refused_site = HostSite(), HostSite()
+    with LiveServer(allowed_site) as allowed, LiveServer(refused_site) as refused:
+        app = create_app(
+            {
+                "index_dir": str(demo_index[0]),
+                "site_name": "Demo blog",
+                "cors_origins": [allowed.url],
+                "rate_limit": "",  # the widget asks the API on the keystrokes of every test
+            }
+        )
+        with LiveServer(app) as search:
+            allowed_site.search_url = refused_site.search_url = search.url
+            yield WidgetServers(search, allowed, refused)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from test_widget import widget_servers  # noqa: F401  (a fixture shared with the widget tests)
 
 pytestmark = pytest.mark.browser
 
@@ -109,7 +108,7 @@ def test_zero_results_page_has_no_serious_violations(axe_page, demo_server, axe_
     assert axe_page.console_errors == []
 
 
-def test_widget_page_has_no_serious_violations(axe_page, widget_servers, axe_source):  # noqa: F811
+def test_widget_page_has_no_serious_violations(axe_page, widget_servers, axe_source):
     axe_page.goto(widget_servers.allowed.url + "/")
     axe_page.get_by_role("combobox", name="Search this blog").press_sequentially("bread", delay=20)
     expect(axe_page.get_by_role("listbox", name="Search results")).to_be_visible()

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from test_crawl import SiteServer, add_post, copy_sowrey, crawl
-from test_incremental import _edit
+from helpers import SiteServer, add_post, copy_sowrey, crawl, edit_post
 
-from indexer.index.store import WhooshPostStore
+from indexer.api import WhooshPostStore
 from searchweb.web import admin as admin_module
 from searchweb.web.admin import admin
 from searchweb.web.app import create_app
@@ -56,7 +55,7 @@ def test_the_webhook_is_off_without_a_token_and_refuses_a_wrong_one(site):
 def test_reindex_one_url_then_delete_it(site):
     server, posts, index_dir = site
     client = _app(index_dir, server.url)
-    _edit(server.root, posts[2], "quillbramble")
+    edit_post(server.root, posts[2], "quillbramble")
     assert _total(client, "quillbramble") == 0
     done = _post(client, {"url": server.url + posts[2]})
     assert done.status_code == 200, done.get_json()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from bs4 import BeautifulSoup
 
 
 def test_api_search_envelope(demo_client):
@@ -13,6 +16,9 @@ def test_api_search_envelope(demo_client):
     assert data["pages"] == -(-data["total"] // 3)
     hit = data["results"][0]
     assert set(hit) >= {"url", "title", "snippet_html", "date", "author", "categories", "score"}
+    for hit in data["results"]:  # each hit shows where the word stands in it
+        marked = re.findall(r"<mark>(.*?)</mark>", hit["snippet_html"])
+        assert marked and all(word.lower().startswith("garden") for word in marked), hit
 
 
 def test_pages_do_not_overlap_and_cover_the_total(demo_client):
@@ -69,8 +75,23 @@ def test_long_query_is_truncated_with_a_notice(demo_client):
 
 
 def test_wordpress_s_parameter_works_on_the_page(demo_client):
-    html = demo_client.get("/?s=sourdough").get_data(as_text=True)
-    assert "result" in html and "<mark>" in html
+    """`/?s=` (WordPress's own search parameter) shows the posts the JSON API finds for the
+    same words, in the same order, with the word marked in each title."""
+    api = demo_client.get("/api/search?q=sourdough").get_json()
+    expected = [(hit["title"], hit["url"]) for hit in api["results"]]
+    assert expected
+    page = BeautifulSoup(demo_client.get("/?s=sourdough").get_data(as_text=True), "html.parser")
+    results = page.select("#results li.result")
+    shown = [
+        (result.select_one(".result-title").get_text(), result.select_one(".result-url").text)
+        for result in results
+    ]
+    assert shown == expected
+    for result in results:
+        marks = [mark.get_text().lower() for mark in result.select(".result-title mark")]
+        assert marks == ["sourdough"], result
+    count = page.select_one("#result-count").get_text(" ", strip=True)
+    assert count.startswith(f"{api['total']} results for sourdough"), count
 
 
 def test_health_reports_the_post_count(demo_client, demo_expected):

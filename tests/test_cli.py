@@ -9,7 +9,15 @@ import sys
 import time
 import urllib.request
 
-from conftest import DEMO_SITE, FIXTURES, free_port
+from helpers import (
+    DEMO_SITE,
+    FIXTURES,
+    WXR_EXPORT,
+    SiteServer,
+    copy_sowrey,
+    free_port,
+    needs_shared,
+)
 
 POSTSEARCH = [sys.executable, "-m", "searchweb.cli"]
 
@@ -98,8 +106,6 @@ def test_serve_answers_on_the_given_port(tmp_path):
 def test_index_crawls_a_site_given_by_url_then_guards_against_mass_deletion(tmp_path):
     import shutil
 
-    from test_crawl import SiteServer, copy_sowrey
-
     root = tmp_path / "site"
     posts = copy_sowrey(root, posts=6)
     index = tmp_path / "index"
@@ -118,7 +124,7 @@ def test_index_crawls_a_site_given_by_url_then_guards_against_mass_deletion(tmp_
 
 
 def test_a_second_indexer_waits_for_the_lock_then_says_why_it_gives_up(tmp_path):
-    from indexer.index.store import WhooshPostStore
+    from indexer.api import WhooshPostStore
 
     index = tmp_path / "index"
     assert run("index", str(FIXTURES / "hostile"), "--index", str(index)).returncode == 0
@@ -131,11 +137,9 @@ def test_a_second_indexer_waits_for_the_lock_then_says_why_it_gives_up(tmp_path)
 
 
 def test_index_reads_a_wordpress_export(tmp_path):
-    from conftest import needs_shared
-    from test_wxr import UNIT_TEST_DATA
 
-    needs_shared(UNIT_TEST_DATA)
-    done = run("index", str(UNIT_TEST_DATA), "--index", str(tmp_path / "index"), "--full")
+    needs_shared(WXR_EXPORT)
+    done = run("index", str(WXR_EXPORT), "--index", str(tmp_path / "index"), "--full")
     assert done.returncode == 0, done.stderr
     assert "indexed      54 posts" in done.stdout
     assert "post not published (draft)" in done.stdout

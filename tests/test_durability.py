@@ -15,12 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO
-from test_crawl import copy_sowrey, indexed_paths
+from helpers import CORPUS_SITE, REPO, copy_corpus, copy_sowrey, indexed_paths
 
-from indexer.index.schema import title_field
-from indexer.index.store import DurableFileStorage, WhooshPostStore, open_existing
-from indexer.pipeline.run import IndexOptions, index_sources
+from indexer.api import IndexOptions, WhooshPostStore, extract, index_sources, read_file_page
+from indexer.index import open_existing, title_field
+from indexer.index import storage as storage_module
 
 KILLS = 20
 SEED = 20261127
@@ -53,10 +52,11 @@ def _fill(live: Path, source: Path) -> None:
     shutil.copytree(source, live)
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_leaves_the_old_or_the_new_index(tmp_path):
     sets = {}
-    copy_sowrey(tmp_path / "a", posts=6)
-    copy_sowrey(tmp_path / "b", posts=6, offset=7)  # six other posts
+    copy_corpus(tmp_path / "a", posts=6)
+    copy_corpus(tmp_path / "b", posts=6, offset=7)  # six other posts
     live, index_dir = tmp_path / "live", tmp_path / "index"
     for name in ("a", "b"):
         _fill(live, tmp_path / name)
@@ -113,10 +113,11 @@ def _killed_run(site: str, index_dir: str, after: bool) -> None:
     index_sources([Path(site)], store, options=IndexOptions(workers=1, allow_mass_delete=True))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("after", [True, False], ids=["after-commit", "before-commit"])
 def test_the_run_after_a_kill_around_the_commit_brings_the_index_to_the_folder(tmp_path, after):
-    copy_sowrey(tmp_path / "a", posts=6)
-    copy_sowrey(tmp_path / "b", posts=6, offset=7)
+    copy_corpus(tmp_path / "a", posts=6)
+    copy_corpus(tmp_path / "b", posts=6, offset=7)
     live, index_dir = tmp_path / "live", tmp_path / "index"
     _fill(live, tmp_path / "a")
     _reindex(live, index_dir, full=False)
@@ -139,7 +140,7 @@ QUERIER = """
 import json, sys, time
 from pathlib import Path
 from searchweb.engine.backend import WhooshSearchBackend
-from searchweb.engine.search import SearchRequest
+from searchweb.records import SearchRequest
 index_dir, stop, queries = Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3])
 backend = WhooshSearchBackend(index_dir)
 queries = [q for q in queries if backend.search(SearchRequest(q, 1, 10)).total > 0]
@@ -185,15 +186,41 @@ def test_queries_from_another_process_never_fail_during_full_rebuilds(tmp_path):
     assert report["errors"] == 0 and report["empty"] == 0, report
 
 
-def test_every_file_of_a_commit_is_synced_before_the_toc_is_renamed(tmp_path):
-    site = tmp_path / "site"
-    copy_sowrey(site, posts=3)
-    _reindex(site, tmp_path / "index", full=True)
-    storage = DurableFileStorage(tmp_path / "index")
-    index = storage.open_index()
-    writer = index.writer()
-    writer.delete_by_term("url", "nothing")
-    writer.commit()
-    assert storage._unsynced == set()  # the storage synced all it created, TOC included
-    leftovers = [p.name for p in (tmp_path / "index").iterdir() if ".toc." in p.name]
-    assert leftovers == []
+def test_every_file_of_a_commit_is_synced_before_the_toc_is_renamed(tmp_path, monkeypatch):
+    """A commit's new files (its segment, then its TOC under the temporary name) are flushed
+    to the disk while only the old TOC is in place, and the folder once the new one is.
+
+    The flushes are seen by wrapping the storage's one fsync function (it still flushes),
+    each noted with the TOCs on disk at that moment; the rest is what is on disk and what a
+    searcher finds afterwards.
+    """
+    site, index_dir = tmp_path / "site", tmp_path / "index"
+    copy_corpus(site, posts=3)
+    _reindex(site, index_dir, full=True)
+    before = {path.name for path in index_dir.iterdir()}
+    [old_toc] = [name for name in before if name.endswith(".toc")]
+    flushed: list[tuple[str, set[str]]] = []  # (what was flushed, the TOCs on disk then)
+
+    def noting_fsync(path: Path) -> None:
+        flushed.append((Path(path).name, {toc.name for toc in index_dir.glob("*.toc")}))
+        real_fsync(path)
+
+    real_fsync = storage_module.fsync_path
+    monkeypatch.setattr(storage_module, "fsync_path", noting_fsync)
+    new_page = sorted(CORPUS_SITE.glob("*/*/*/index.html"))[-1]  # the newest, not yet indexed
+    post = extract(read_file_page(new_page)).post
+    with WhooshPostStore(index_dir) as store:
+        store.replace(post)
+
+    after = {path.name for path in index_dir.iterdir()}
+    [new_toc] = [name for name in after if name.endswith(".toc")]
+    segment_files = {name for name in after - before if name != new_toc}
+    assert new_toc != old_toc and segment_files  # the commit wrote a segment and a TOC
+    before_rename = {name for name, tocs in flushed if tocs == {old_toc}}
+    assert segment_files <= before_rename
+    assert [name for name in before_rename if name.startswith(new_toc + ".")]  # its temp name
+    assert (index_dir.name, {new_toc}) in flushed  # the folder, once the rename is made
+    assert not [name for name in after if ".toc." in name]  # no temporary TOC left behind
+    with open_existing(index_dir).searcher() as searcher:
+        urls = {fields["url"] for fields in searcher.all_stored_fields()}
+    assert post.url in urls and len(urls) == 4  # a searcher sees the commit

@@ -1,9 +1,10 @@
 """The fast paths find exactly what Whoosh finds: the numpy evaluator, with the same scores.
 
-searchweb.evaluate replaces Whoosh's post-by-post matchers for speed; these tests hold it to
-Whoosh's own answers on real posts: for every query shape the visitor's language produces
-(words, several words with their bonuses, phrases, exclusions, OR, fields, prefixes) and
-filters, over an index that has been reindexed (several segments, deleted posts). The
+searchweb.engine.evaluate replaces Whoosh's post-by-post matchers for speed; these tests hold it to
+Whoosh's own answers on real posts (the project's own corpus, tests/fixtures/corpus): for
+every query shape the visitor's language produces (words, several words with their bonuses,
+phrases, exclusions, OR, fields, prefixes) and filters, over an index that has been
+reindexed (several segments, deleted posts, lists of more than one 128-posting block). The
 queries are drawn from the index's own vocabulary, not from a list of expected posts.
 """
 
@@ -15,41 +16,48 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from test_crawl import copy_sowrey
+from helpers import copy_corpus
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from indexer.api import WhooshPostStore, index_sources
+from indexer.index import open_existing, stored_text
 from indexer.index.listfiles import write_missing_lists
-from indexer.index.schema import stored_text
-from indexer.index.store import WhooshPostStore, open_existing
-from indexer.pipeline.run import index_sources
 from searchweb.engine.backend import WhooshSearchBackend
 from searchweb.engine.evaluate import evaluate
-from searchweb.engine.facets import Filters, filter_query
-from searchweb.engine.search import SearchRequest
 from searchweb.engine.snippets import _matches as snippet_matches
-from searchweb.query.matching import MatchContext, build_query
+from searchweb.query.matching import MatchContext, build_query, filter_query
 from searchweb.query.spelling import close_words, max_edits, spelling_fields
 from searchweb.query.syntax import parse_visitor_query
 from searchweb.query.vocabulary import most_common
+from searchweb.records import Filters, SearchRequest
+
+# Whoosh stores a posting list in blocks of up to this many postings.
+WHOOSH_BLOCK = 128
 
 
-@pytest.fixture(scope="module")
-def reindexed(tmp_path_factory) -> Path:
-    """Sowrey posts indexed, then more added and some removed, as a maintainer would."""
+@pytest.fixture(scope="module", params=["list files", "Whoosh blocks"])
+def reindexed(request, tmp_path_factory) -> Path:
+    """The corpus's 180 older posts indexed, then its 80 newer ones added and 8 of the first
+    removed, as a maintainer would: two segments, deleted posts, and lists longer than a block.
+
+    Our side reads each posting list either from the list files beside the segments (here
+    every list of two posts or more, not only the long ones the store writes) or, where a
+    segment has none, from Whoosh's blocks: the comparisons run once for each. Each way gets
+    an index of its own, so no list read one way is cached for the other (by segment id).
+    """
     root = tmp_path_factory.mktemp("site")
     index_dir = tmp_path_factory.mktemp("index")
-    first = copy_sowrey(root, posts=120)
+    first = copy_corpus(root, posts=180)
     index_sources([root], WhooshPostStore(index_dir))
-    copy_sowrey(root, posts=60, offset=3)
+    copy_corpus(root, posts=260)  # the first 180 again, unchanged, and 80 newer posts
     for post in first[:8]:
         shutil.rmtree(root / post)
     index_sources([root], WhooshPostStore(index_dir))
-    # Long lists are read from list files; at 180 posts few lists are long, so rewrite the
-    # files with every list of two posts or more: the comparisons below then cover them.
     for path in index_dir.glob("*.pslists"):
         path.unlink()
-    write_missing_lists(open_existing(index_dir), min_postings=2)
+    if request.param == "list files":
+        assert write_missing_lists(open_existing(index_dir), min_postings=2)
     return index_dir
 
 
@@ -119,9 +127,16 @@ def _ours(searcher: Searcher, query, restrict) -> dict[int, float]:
     return dict(zip(found.ids.tolist(), found.scores.tolist(), strict=True))
 
 
-def test_the_index_under_test_has_deleted_posts(backend):
+def test_the_index_under_test_has_segments_deleted_posts_and_long_lists(backend):
     reader = backend.searcher().reader()
-    assert reader.doc_count() < reader.doc_count_all()
+    assert reader.doc_count() == 260 - 8
+    assert reader.doc_count_all() == 260  # the 8 removed posts are deleted, not yet merged
+    segments = [leaf for leaf, _ in reader.leaf_readers()]
+    assert sorted(leaf.doc_count_all() for leaf in segments) == [80, 180]
+    # The commonest words of the larger segment span two or more of Whoosh's blocks.
+    larger = max(segments, key=lambda leaf: leaf.doc_count_all())
+    longest = max(larger.doc_frequency("body", term) for term in larger.lexicon("body"))
+    assert longest > WHOOSH_BLOCK
 
 
 def test_every_query_shape_matches_and_scores_as_whoosh(backend):

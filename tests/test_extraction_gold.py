@@ -8,20 +8,15 @@ to make a change pass.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import pytest
-from conftest import SHARED, needs_shared
+from helpers import GOLD_SCORER, SHARED, extraction_record, gold_scorer, needs_shared
 
-from indexer.extract.dates import to_iso
-from indexer.extract.page import extract
-from indexer.records import RawPage
-from indexer.sources.folder import single_page_url
+from indexer.api import RawPage, extract
 
 pytestmark = pytest.mark.corpus
 
-SCORER = SHARED / "bench" / "extraction" / "score_gold.py"
 # site folder -> checks that must pass (of 7 per page; taxonomy only where the key has some)
 FLOORS = {
     "fixtures/seed-site": 7,
@@ -31,36 +26,16 @@ FLOORS = {
 }
 
 
-def _scorer():
-    spec = importlib.util.spec_from_file_location("score_gold", SCORER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _record(path, template=None) -> dict:
-    page = RawPage(str(path), single_page_url(path, None), path.read_bytes())
-    post = extract(page, template=template).post
-    return {
-        "title": post.title,
-        "date": to_iso(post.date),
-        "author": post.author,
-        "body": post.body,
-        "categories": list(post.categories),
-        "tags": list(post.tags),
-    }
-
-
 @pytest.mark.parametrize("site", sorted(FLOORS))
 def test_extraction_meets_the_recorded_floor(site):
-    needs_shared(SCORER)
+    needs_shared(GOLD_SCORER)
     folder = SHARED / site
-    scorer = _scorer()
+    scorer = gold_scorer()
     passed = 0
     misses = []
     for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines():
         gold = json.loads(line)
-        for check, ok in scorer.check(gold, _record(folder / gold["path"])).items():
+        for check, ok in scorer.check(gold, extraction_record(folder / gold["path"])).items():
             passed += bool(ok)
             if ok is False:
                 misses.append(f"{check}: {gold['path']}")

@@ -19,10 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_SITE, REPO
+from helpers import DEMO_SITE, REPO
 
 from searchweb.engine.backend import WhooshSearchBackend
-from searchweb.engine.search import SearchRequest
+from searchweb.records import SearchRequest
 
 POSTSEARCH = Path(sys.executable).with_name("postsearch")
 DISK_MB = 8  # the demo index takes about 1.3 MB
@@ -75,6 +75,7 @@ def fill(disk: Path, leave_kb: int) -> Path:
     return filler
 
 
+@pytest.mark.slow  # three indexer runs in subprocesses, one of them failing
 def test_a_full_disk_during_a_reindex_fails_clearly_and_the_served_index_survives(small_disk):
     index = small_disk / "index"
     first = postsearch("index", str(DEMO_SITE), "--index", str(index), "--quiet")

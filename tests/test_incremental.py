@@ -3,29 +3,13 @@ folder (a hash per file); gone pages are deleted, a mass deletion is refused."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import time
 
 import pytest
-from test_crawl import SiteServer, copy_sowrey, crawl, indexed_paths
+from helpers import SiteServer, copy_sowrey, crawl, edit_post, indexed_paths
 
-from indexer.index.schema import body_field
-from indexer.index.store import WhooshPostStore, open_existing
-from indexer.pipeline.run import IndexOptions, index_sources
-
-
-def _touch_later(path) -> None:
-    later = time.time() + 5
-    os.utime(path, (later, later))
-
-
-def _edit(root, post: str, word: str) -> None:
-    page = root / post / "index.html"
-    text = page.read_text(encoding="utf-8")
-    marker = '<div class="entry-content">'
-    page.write_text(text.replace(marker, f"{marker}<p>{word} appears here.</p>", 1), "utf-8")
-    _touch_later(page)
+from indexer.api import IndexOptions, WhooshPostStore, index_sources
+from indexer.index import body_field, open_existing
 
 
 def _hits(index_dir, word: str) -> int:
@@ -58,7 +42,7 @@ def test_a_recrawl_with_no_changes_downloads_no_page_bodies(small_site, tmp_path
 def test_editing_one_page_reindexes_only_it(small_site, tmp_path):
     server, posts = small_site
     crawl(server, tmp_path / "index")
-    _edit(server.root, posts[3], "zanzibarquokka")
+    edit_post(server.root, posts[3], "zanzibarquokka")
     server.log.clear()
     again = crawl(server, tmp_path / "index")
     assert [path.split(server.url)[-1] for path in again.indexed] == [posts[3]]
@@ -105,7 +89,7 @@ def test_folder_ingestion_is_incremental(tmp_path):
     assert len(first.indexed) == len(posts)
     again = index_sources([root], WhooshPostStore(index_dir))
     assert again.indexed == [] and again.unchanged == len(posts) + 5
-    _edit(root, posts[2], "wobblefrost")
+    edit_post(root, posts[2], "wobblefrost")
     shutil.rmtree(root / posts[4])
     third = index_sources([root], WhooshPostStore(index_dir))
     assert [url.rsplit("sowrey.org/", 1)[-1] for url in third.indexed] == [posts[2]]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import build_index
+from helpers import build_index
 from whoosh.index import open_dir
 from whoosh.query import Term
 

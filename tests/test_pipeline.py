@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import DEMO_SITE, FIXTURES, build_index
+from helpers import DEMO_SITE, FIXTURES, build_index
 
 from indexer.errors import IndexLockedError, SourceError
-from indexer.index.store import WhooshPostStore, open_existing
+from indexer.extract.address import resolve_address
+from indexer.index import WhooshPostStore, open_existing
 from indexer.pipeline.run import index_sources
 from indexer.sources.folder import page_url
-from indexer.urls import normalize_url, resolve_address
+from indexer.urls import normalize_url
 
 
 def _count(index_dir) -> int:

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from conftest import LiveServer as _LiveServer
+from helpers import LiveServer as _LiveServer
 
 from searchweb.analytics.querylog import QueryLog, log_path, normalise_query
 from searchweb.web.app import create_app

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import LiveServer as _LiveServer
+from helpers import LiveServer as _LiveServer
 
 from searchweb.analytics.querylog import QueryLog, normalise_query
-from searchweb.analytics.report import build_report, to_csv
-from searchweb.cli.report import add_report_command, run_report
+from searchweb.analytics.report import answer_counts, build_report, to_csv
+from searchweb.cli import report as report_command
+from searchweb.cli.options import shared_options
 from searchweb.config import load_settings
-from searchweb.engine.search import SearchRequest
+from searchweb.records import SearchRequest
 from searchweb.web.app import create_app
 from searchweb.web.report_page import svg_chart
 
@@ -160,12 +161,12 @@ def test_report_limit_and_period(replayed):
 
 def _cli(args: list[str], log_file: Path, index_dir: Path, capsys) -> str:
     parser = argparse.ArgumentParser()
-    add_report_command(parser.add_subparsers())
+    report_command.add_command(parser.add_subparsers(), shared_options(for_command=True))
     parsed = parser.parse_args(["report", *args])
     settings = load_settings(
         overrides={"index_dir": str(index_dir), "query_log_path": str(log_file)}, environ={}
     )
-    assert run_report(parsed, settings) == 0
+    assert report_command.run_report(parsed, settings) == 0
     return capsys.readouterr().out
 
 
@@ -239,10 +240,7 @@ def test_a_zero_result_query_is_answered_once_a_synonym_is_added(demo_index, tmp
     page = after.test_client().get("/admin/report", headers={"Authorization": f"Bearer {TOKEN}"})
     row = re.search(r'<tr class="answered">\s*<td>faucet</td><td>1</td>\s*<td>(\d+) ', page.text)
     assert row, "the report should mark 'faucet' as answered now"
-    with after.app_context():
-        from searchweb.web.report_page import answers_now
-
-        report = build_report(log_file, answers=answers_now)
+    report = build_report(log_file, answers=answer_counts(after.extensions["postsearch_plain"]))
     (faucet,) = report.zero_result_queries
     assert faucet.query == "faucet" and faucet.results_now == int(row.group(1)) > 0
     after.extensions["querylog"].close()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_index
+from helpers import build_index
 from whoosh import index as whoosh_index
 from whoosh.fields import TEXT
 from whoosh.lang import stopwords_for_language

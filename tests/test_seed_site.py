@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import unicodedata
 
-from conftest import SEED_SITE, needs_shared
+from helpers import SEED_SITE, needs_shared
 
 from indexer.extract.page import extract
 from indexer.records import RawPage
 from indexer.sources.folder import single_page_url
 from searchweb.engine.backend import WhooshSearchBackend
-from searchweb.engine.search import SearchRequest
+from searchweb.records import SearchRequest
 
 
 def _norm(text: str | None) -> str:

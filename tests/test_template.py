@@ -6,10 +6,11 @@ import json
 import pickle
 
 import pytest
-from conftest import SHARED, needs_shared
+from helpers import SHARED, extraction_record, gold_scorer, needs_shared
 
+from indexer.extract.learn import MIN_PAGES, TemplateLearner, learn_template
 from indexer.extract.page import PAGEFIND_UNMARKED, extract, extract_post
-from indexer.extract.template import MIN_PAGES, SiteTemplate, TemplateLearner, learn_template
+from indexer.extract.template import SiteTemplate
 from indexer.records import RawPage, Skip
 from indexer.sources.folder import iter_pages
 
@@ -117,18 +118,16 @@ def test_a_real_site_keeps_every_answer_key_check_with_its_template():
     """wasp: learning on its pages must not cost one answer-key check."""
     folder = SHARED / "corpora" / "wasp"
     needs_shared(folder / "gold.jsonl")
-    from test_extraction_gold import _record, _scorer
-
     files = sorted((folder / "posts").rglob("index.html"))[::50]
     template = learn_template(
         RawPage(str(f), "/" + str(f.relative_to(folder / "posts").parent) + "/", f.read_bytes())
         for f in files
     )
     assert template.chrome
-    scorer = _scorer()
+    scorer = gold_scorer()
     for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines():
         gold = json.loads(line)
-        record = _record(folder / gold["path"], template=template)
+        record = extraction_record(folder / gold["path"], template=template)
         assert all(ok is not False for ok in scorer.check(gold, record).values()), gold["path"]
 
 

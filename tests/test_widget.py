@@ -8,75 +8,13 @@ server lists only the first in `cors_origins`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
-from conftest import LiveServer
 from playwright.sync_api import expect
 
-from searchweb.web.app import create_app
-
 WIDGET_BUDGET_BYTES = 10 * 1024
+WIDGET_RESULTS = 5  # how many results the widget shows, unless its tag says otherwise
 DEMO_POSTS = "https://demo.postsearch.test/**"
-
-HOST_PAGE = """<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>A blog that embeds postsearch</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body>
-<header><p>The host blog</p></header>
-<main>
-  <h1>The host blog</h1>
-  <form role="search" action="/elsewhere">
-    <label for="site-search">Search this blog</label>
-    <input id="site-search" name="s" type="search">
-  </form>
-  <p>Some post text on the host page.</p>
-</main>
-<script src="{search}/widget.js" data-postsearch-input="#site-search" defer></script>
-</body>
-</html>
-"""
-
-
-class HostSite:
-    """A stand-in blog: a WSGI app whose one page embeds the widget of `search_url`."""
-
-    def __init__(self) -> None:
-        self.search_url = ""
-
-    def __call__(self, environ, start_response):
-        body = HOST_PAGE.format(search=self.search_url).encode("utf-8")
-        start_response(
-            "200 OK",
-            [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
-        )
-        return [body]
-
-
-@dataclass(frozen=True)
-class WidgetServers:
-    search: LiveServer
-    allowed: LiveServer  # its origin is in the search server's cors_origins
-    refused: LiveServer  # its origin is not
-
-
-@pytest.fixture(scope="session")
-def widget_servers(demo_index) -> Iterator[WidgetServers]:
-    allowed_site, refused_site = HostSite(), HostSite()
-    with LiveServer(allowed_site) as allowed, LiveServer(refused_site) as refused:
-        app = create_app(
-            {
-                "index_dir": str(demo_index[0]),
-                "site_name": "Demo blog",
-                "cors_origins": [allowed.url],
-                "rate_limit": "",  # the widget asks the API on the keystrokes of every test
-            }
-        )
-        with LiveServer(app) as search:
-            allowed_site.search_url = refused_site.search_url = search.url
-            yield WidgetServers(search, allowed, refused)
 
 
 def _fake_post(route) -> None:
@@ -93,24 +31,27 @@ def test_widget_script_is_small_and_cacheable(demo_client):
 
 
 @pytest.mark.browser
-def test_widget_shows_results_on_an_allowed_origin(page, widget_servers):
+def test_widget_shows_results_on_an_allowed_origin(page, widget_servers, demo_client):
     servers = widget_servers
-    page.route(  # a result link points at the demo blog's fictional address: answer it here
-        "https://demo.postsearch.test/**",
-        lambda route: route.fulfill(
-            status=200, content_type="text/html", body="<title>Post</title>"
-        ),
-    )
+    # What the JSON API answers for the same words, as the widget asks (partial: typing).
+    api = demo_client.get(
+        "/api/search", query_string={"q": "bread", "partial": 1, "per_page": WIDGET_RESULTS}
+    ).get_json()
+    titles = [hit["title"] for hit in api["results"]]
+    assert len(titles) >= 2
+    page.route(DEMO_POSTS, _fake_post)  # result links point at the demo blog's fictional host
     page.goto(servers.allowed.url + "/")
     box = page.get_by_role("combobox", name="Search this blog")
     box.press_sequentially("bread", delay=20)
     listbox = page.get_by_role("listbox", name="Search results")
     expect(listbox).to_be_visible()
     options = listbox.get_by_role("option")
+    # The API's results, each led by its title, then "See all … results".
+    expect(options.locator("div:first-child")).to_have_text(
+        [*titles, f"See all {api['total']} results →"]
+    )
     expect(options.first.locator("mark").first).to_have_text(re.compile("bread", re.I))
-    assert options.count() >= 2  # results, then "See all … results"
-    expect(options.last).to_contain_text("See all")
-    expect(page.get_by_role("status")).to_contain_text("results")
+    expect(page.get_by_role("status")).to_have_text(f"{api['total']} results")
     page.keyboard.press("ArrowDown")
     expect(options.first).to_have_attribute("aria-selected", "true")
     expect(box).to_have_attribute("aria-activedescendant", options.first.get_attribute("id"))
@@ -125,12 +66,7 @@ def test_widget_shows_results_on_an_allowed_origin(page, widget_servers):
 
 @pytest.mark.browser
 def test_widget_enter_on_a_result_opens_that_post(page, widget_servers):
-    page.route(
-        "https://demo.postsearch.test/**",
-        lambda route: route.fulfill(
-            status=200, content_type="text/html", body="<title>Post</title>"
-        ),
-    )
+    page.route(DEMO_POSTS, _fake_post)
     page.goto(widget_servers.allowed.url + "/")
     box = page.get_by_role("combobox", name="Search this blog")
     box.press_sequentially("hedgehog", delay=20)

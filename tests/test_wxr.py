@@ -5,16 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from conftest import SHARED, needs_shared
-from test_crawl import indexed_paths
+from helpers import WXR_EXPORT, indexed_paths, needs_shared
 
-from indexer.index.store import WhooshPostStore
-from indexer.pipeline.run import index_sources
-from indexer.records import Post, Skip
+from indexer.api import Post, Skip, WhooshPostStore, index_sources
 from indexer.sources.wxr import read_wxr, wpautop
-
-EXPORTS = SHARED / "corpora" / "wp-theme-test-data"
-UNIT_TEST_DATA = EXPORTS / "themeunittestdata.wordpress.xml"
 
 
 def _records(path: Path) -> tuple[dict[str, Post], list[Skip]]:
@@ -25,7 +19,7 @@ def _records(path: Path) -> tuple[dict[str, Post], list[Skip]]:
 
 
 def test_only_published_posts_are_read_with_their_metadata():
-    posts, skipped = _records(UNIT_TEST_DATA)
+    posts, skipped = _records(WXR_EXPORT)
     reasons = {skip.url: skip.reason for skip in skipped}
     base = "https://wpthemetestdata.wordpress.com"
     assert reasons[f"{base}/2020/01/01/scheduled/"] == "post not published (future)"
@@ -42,7 +36,7 @@ def test_only_published_posts_are_read_with_their_metadata():
 
 
 def test_the_body_gets_paragraphs_and_loses_shortcodes():
-    posts, _ = _records(UNIT_TEST_DATA)
+    posts, _ = _records(WXR_EXPORT)
     more = next(post for post in posts.values() if post.title == "Template: More Tag")
     assert more.body.startswith("This content is before the more tag.\n\nRight after")
     assert "<!--more-->" not in more.body and "[" not in more.body[:200]
@@ -50,10 +44,10 @@ def test_the_body_gets_paragraphs_and_loses_shortcodes():
 
 
 def test_an_export_indexes_incrementally(tmp_path):
-    needs_shared(UNIT_TEST_DATA)
+    needs_shared(WXR_EXPORT)
     index_dir = tmp_path / "index"
-    first = index_sources([UNIT_TEST_DATA], WhooshPostStore(index_dir))
+    first = index_sources([WXR_EXPORT], WhooshPostStore(index_dir))
     assert len(first.indexed) == 54 and not first.failed
     assert "2018/10/20/keyboard-navigation/" in indexed_paths(index_dir)
-    again = index_sources([UNIT_TEST_DATA], WhooshPostStore(index_dir))
+    again = index_sources([WXR_EXPORT], WhooshPostStore(index_dir))
     assert again.indexed == [] and again.skipped == [] and again.unchanged == 186

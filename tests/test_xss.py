@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, LiveServer, build_index
+from helpers import FIXTURES, HostSite, LiveServer, build_index
 from playwright.sync_api import expect
-from test_widget import HostSite
 
 from searchweb.web.app import create_app
 

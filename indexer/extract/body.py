@@ -1,8 +1,8 @@
 """Find a post's body in its page and strip the chrome around and inside it.
 
 Runs after metadata has been read (this stage prunes the tree). The rules themselves are
-data in `indexer.chrome`; this module only applies them, in this order: drop the site's
-learnt template blocks (`indexer.template`), pick the content container (a maintainer's
+data in `indexer.extract.chrome`; this module only applies them, in this order: drop the site's
+learnt template blocks (`indexer.extract.template`), pick the content container (a maintainer's
 selector, `data-pagefind-body`, the known container classes, else the densest run of
 paragraphs, widened over its siblings), then strip the chrome inside it: known selectors,
 class words ("post-share-bar"), sections opened by a chrome heading ("Leave a Reply"),

@@ -4,7 +4,7 @@ Each field is an ordered cascade of small functions, most trustworthy first, and
 that returns a valid value wins. For the title, author and taxonomy that is the page's
 visible post markup (what the reader sees), then JSON-LD and <meta>; for the date it is
 the machine-written dates (JSON-LD, <meta>, <time datetime>), then the visible byline,
-then the URL. Runs before `indexer.content` prunes the tree.
+then the URL. Runs before `indexer.extract.body` prunes the tree.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A maintainer's corrections for an odd theme: CSS selectors that beat the automatic rules.
 
 Read from the site config (the `[extraction]` settings of `searchweb.config.Settings`, same
-field names) and handed to `indexer.extract.extract(page, overrides=...)`. Every selector is
+field names) and handed to `indexer.extract.page.extract(page, overrides=...)`. Every selector is
 optional; an empty one means "automatic". A selector that matches nothing on a page falls
 back to the automatic rules for that page, so one odd page does not empty a field.
 """

@@ -5,8 +5,8 @@ from the whole page, then cut out and clean the body, then classify. `postsearch
 prints exactly what this returns, so a maintainer sees what the index will see.
 
 Two optional inputs refine a page's reading: the site's learnt template (blocks that
-recur on its posts are chrome; see `indexer.template`) and a maintainer's overrides (CSS
-selectors; see `indexer.overrides`). Without them a page is read on its own, as
+recur on its posts are chrome; see `indexer.extract.template`) and a maintainer's overrides (CSS
+selectors; see `indexer.extract.overrides`). Without them a page is read on its own, as
 `postsearch extract` and the article benchmark do.
 """
 
@@ -19,13 +19,13 @@ from indexer.errors import PageError
 from indexer.extract import body as content
 from indexer.extract import metadata
 from indexer.extract import overrides as by_selector
+from indexer.extract.address import resolve_address
 from indexer.extract.classify import not_a_post_reason
 from indexer.extract.language import choose_language
 from indexer.extract.overrides import NO_OVERRIDES, ExtractionOverrides
 from indexer.extract.parse import parse_page
 from indexer.extract.template import SiteTemplate
 from indexer.records import Post, RawPage, Skip
-from indexer.urls import resolve_address
 
 PAGEFIND_UNMARKED = "no data-pagefind-body on a site whose posts carry it"
 

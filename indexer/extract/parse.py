@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
 
 from indexer.errors import PageError
-from indexer.records import RawPage
+from indexer.records import MAX_PAGE_BYTES, RawPage
 
-# A page this large is a data dump or an attack, not a blog post.
-MAX_PAGE_BYTES = 20 * 1024 * 1024
 # Real themes nest a few dozen elements deep; past this a page is an attack, and the later
 # stages (bs4 searches per element, recursive text collection) would take hours on it.
 MAX_DEPTH = 512

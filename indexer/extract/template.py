@@ -1,29 +1,23 @@
-"""Learn a site's template while indexing it: a block whose text recurs on many posts is chrome.
+"""A site's template: the blocks whose text recurs on many of its posts, which are chrome.
 
 No list of class names foresees every theme's "Recent Posts", "Subscribe to Blog", sidebar
 biography or disclaimer, but each of them says the same thing on every post of its site,
-while the post's own paragraphs are unique. So before indexing a site, the pipeline shows
-a sample of its pages to a TemplateLearner (only the pages that read as posts count: a
-listing repeats its posts' excerpts), freezes it into a SiteTemplate, and passes that to
-`indexer.extract.extract_post(page, template=...)`, which drops those blocks before it
-looks for the body. A SiteTemplate holds only fingerprints of text, pickles, and saves as
-JSON beside the index so a later incremental run extracts pages the same way.
+while the post's own paragraphs are unique. A SiteTemplate (learnt by indexer.extract.learn)
+holds only fingerprints of those blocks' text; `indexer.extract.page.extract(page,
+template=...)` strips them before it looks for the body. It pickles (for the extraction
+workers) and is saved as `template.json` beside the index, so that later incremental runs
+and the webhook extract pages the same way.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import random
-from collections import Counter
-from collections.abc import Iterable
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
-
-from indexer.errors import PageError
-from indexer.extract.parse import parse_page
-from indexer.records import Failure, RawPage
 
 # Blocks whose text is compared across pages.
 TEMPLATE_BLOCK_TAGS = (
@@ -32,16 +26,11 @@ TEMPLATE_BLOCK_TAGS = (
 ).split()
 # Longer blocks are page-wide wrappers, unique to each page anyway; not worth hashing.
 MAX_BLOCK_CHARS = 4000
-# A text must recur on at least this many posts, and this share of the posts seen.
-MIN_RECURRENCES = 3
-RECUR_SHARE = 0.5
-# With fewer posts seen, nothing can be told apart from chance: the template is empty.
-MIN_PAGES = 4
-DEFAULT_SAMPLE = 60
 # A recurring heading whose section is this link-heavy takes the section with it (a
 # "Recent Posts" widget whose links change from post to post).
 SECTION_LINK_SHARE = 0.5
 TEMPLATE_VERSION = 1
+TEMPLATE_FILE = "template.json"
 
 
 def fingerprint(text: str) -> str:
@@ -126,59 +115,16 @@ def _section_of(tag: Tag, protected: set[int]) -> Tag:
     return parent if text and linked >= SECTION_LINK_SHARE * text else tag
 
 
-class TemplateLearner:
-    """Counts, over the posts it is shown, on how many each block's text appears."""
-
-    def __init__(self) -> None:
-        self._counts: Counter[str] = Counter()
-        self._pages = 0
-        self._pagefind = False
-
-    @property
-    def pages(self) -> int:
-        return self._pages
-
-    def observe(self, page: RawPage) -> bool:
-        """Learn from one page; returns False for a page that is not a post (not counted)."""
-        from indexer.extract.page import extract  # the extractor uses templates: import late
-
-        try:
-            if not extract(page).is_post:
-                return False
-            soup = parse_page(page)
-        except PageError:
-            return False
-        self._pages += 1
-        self._pagefind = self._pagefind or soup.find(attrs={"data-pagefind-body": True}) is not None
-        self._counts.update(page_blocks(soup).keys())
-        return True
-
-    def freeze(self) -> SiteTemplate:
-        """The template learnt so far (empty when too few posts were seen)."""
-        if self._pages < MIN_PAGES:
-            return SiteTemplate(pages=self._pages, uses_pagefind_body=self._pagefind)
-        need = max(MIN_RECURRENCES, RECUR_SHARE * self._pages)
-        chrome = frozenset(key for key, count in self._counts.items() if count >= need)
-        return SiteTemplate(pages=self._pages, chrome=chrome, uses_pagefind_body=self._pagefind)
+def load_template(folder: Path | None) -> SiteTemplate | None:
+    """The template a previous run saved in `folder` (beside the index), if any."""
+    path = Path(folder or "") / TEMPLATE_FILE
+    if folder is None or not path.exists():
+        return None
+    return SiteTemplate.from_json(path.read_text(encoding="utf-8"))
 
 
-def learn_template(
-    pages: Iterable[RawPage | Failure], limit: int = DEFAULT_SAMPLE, seed: int = 0
-) -> SiteTemplate:
-    """Learn a site's template from up to `limit` pages spread over `pages`.
-
-    The sample is a seeded reservoir sample, so it spreads over the whole site (old and new
-    themes alike) and the same site always yields the same template.
-    """
-    chosen: list[RawPage] = []
-    rng = random.Random(seed)
-    pages = (page for page in pages if isinstance(page, RawPage))  # sources yield Failures too
-    for seen, page in enumerate(pages):
-        if len(chosen) < limit:
-            chosen.append(page)
-        elif (slot := rng.randrange(seen + 1)) < limit:
-            chosen[slot] = page
-    learner = TemplateLearner()
-    for page in chosen:
-        learner.observe(page)
-    return learner.freeze()
+def save_template(template: SiteTemplate, folder: Path) -> None:
+    """Save the template atomically (temp file + rename)."""
+    tmp = Path(folder) / (TEMPLATE_FILE + ".tmp")
+    tmp.write_text(template.to_json(), encoding="utf-8")
+    os.replace(tmp, Path(folder) / TEMPLATE_FILE)

@@ -1,0 +1,69 @@
+"""The index: its schema and analysis, its files, and the one interface that writes it.
+
+This package is the contract between the indexer and the search side. The names below are
+its public face: `searchweb` imports only these (import-linter checks it), and reads the
+index through them, never through the modules behind them nor through Whoosh's internals
+(all of which stay in `indexer.index.whoosh_internals`).
+
+- `schema`, `analysis`, `manifest`: what the index holds and how text is analysed.
+- `storage`: opening an index (read-only for searching), durable commits.
+- `store`: `PostStore`, the write interface, and `WhooshPostStore`.
+- `listfiles`: long posting lists written beside each segment, read with numpy.
+- `segment_cache`: the one cache for values read from immutable segments.
+"""
+
+from indexer.index.analysis import (
+    DEFAULT_LANGUAGE,
+    SNOWBALL_LANGUAGES,
+    TOKEN_PATTERN,
+    normalize_language,
+    stem_terms,
+    text_analyzer,
+)
+from indexer.index.listfiles import read_list, read_positions, select_positions
+from indexer.index.manifest import MANIFEST_NAME, SCHEMA_VERSION, read_manifest
+from indexer.index.schema import body_field, build_schema, stored_text, title_field
+from indexer.index.segment_cache import SegmentCache
+from indexer.index.storage import open_existing
+from indexer.index.store import PostStore, WhooshPostStore
+from indexer.index.whoosh_internals import (
+    LENGTH_OF_CODE,
+    bm25_parameters,
+    deleted_docnums,
+    is_null_query,
+    length_codes,
+    read_whoosh_positions,
+    segment_id,
+    segment_key,
+)
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LENGTH_OF_CODE",
+    "MANIFEST_NAME",
+    "SCHEMA_VERSION",
+    "SNOWBALL_LANGUAGES",
+    "TOKEN_PATTERN",
+    "PostStore",
+    "SegmentCache",
+    "WhooshPostStore",
+    "bm25_parameters",
+    "body_field",
+    "build_schema",
+    "deleted_docnums",
+    "is_null_query",
+    "length_codes",
+    "normalize_language",
+    "open_existing",
+    "read_list",
+    "read_manifest",
+    "read_positions",
+    "read_whoosh_positions",
+    "segment_id",
+    "segment_key",
+    "select_positions",
+    "stem_terms",
+    "stored_text",
+    "text_analyzer",
+    "title_field",
+]

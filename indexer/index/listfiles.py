@@ -18,24 +18,32 @@ pickled values was most of a phrase's time.
 
 The file is named after its segment (`MAIN_<segid>.pslists`), so Whoosh's own clean-up
 deletes it with the segment when a merge retires it. It is an accelerator, never the only
-copy: a segment without one (written by an older version, or in the instant between a
-commit and its lists) or with a damaged one is read from Whoosh's blocks, which give the
-same arrays (tests/test_postinglists.py). Whoosh's blocks are read by indexer.whooshlists.
+copy: a segment without one (in the instant between a commit and its lists) or with a
+damaged one is read from Whoosh's blocks, which give the same arrays (tests/test_listfiles.py),
+and the next indexing run writes it again. Whoosh's blocks are read by
+indexer.index.whoosh_internals. A file is written under a name of its own and renamed into
+place, so two writers (a crawl and the webhook) can never mix their bytes.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import threading
+import tempfile
 import zlib
-from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 from whoosh.reading import IndexReader
 
-from indexer.index.whoosh_internals import read_whoosh_list, read_whoosh_positions
+from indexer.index.segment_cache import SegmentCache
+from indexer.index.whoosh_internals import (
+    read_whoosh_list,
+    read_whoosh_positions,
+    segment_file_id,
+    segment_folder,
+    segment_id,
+)
 
 MAGIC = b"PSLISTS2"
 SUFFIX = ".pslists"
@@ -55,36 +63,49 @@ def lists_path(folder: Path, segment_id: str) -> Path:
 
 
 def write_missing_lists(index, min_postings: int = LONG_LIST) -> list[Path]:
-    """Write the list file of each segment of `index` that may hold a long list and has none.
-
-    Returns the files written.
-    """
+    """Write the list file of each segment of `index` that may hold a long list and has no
+    good one (none yet, damaged, or of another format). Returns the files written."""
     folder = Path(index.storage.folder)
     written = []
     with index.reader() as reader:
         for leaf, _ in reader.leaf_readers():
-            segment = leaf.segment()
-            path = lists_path(folder, segment.segment_id())
-            # A segment of fewer posts has no long list (a post or two, after an edit).
-            if leaf.doc_count_all() >= min_postings and not path.exists():
-                write_segment_lists(path, leaf, segment.segid, min_postings)
+            file_id, segid, posts = segment_file_id(leaf), segment_id(leaf), leaf.doc_count_all()
+            # No segment (an empty index), or too few posts for a long list (an edit).
+            if file_id is None or segid is None or posts < min_postings:
+                continue
+            path = lists_path(folder, file_id)
+            if not _is_whole(path, segid, posts):
+                write_segment_lists(path, leaf, segid, min_postings)
                 written.append(path)
     return written  # the caller fsyncs the folder so the renames survive a power cut
+
+
+def _is_whole(path: Path, segid: str, posts: int) -> bool:
+    try:
+        SegmentLists(path, segid, posts).close()
+    except (OSError, ValueError, KeyError, UnicodeDecodeError):
+        return False
+    return True
 
 
 def write_segment_lists(
     path: Path, reader: IndexReader, segid: str, min_postings: int = LONG_LIST
 ) -> None:
-    """Write one segment's list file, atomically: a temporary file renamed into place."""
-    temporary = path.with_name(path.name + ".tmp")
+    """Write one segment's list file, atomically: a file of its own renamed into place.
+
+    The temporary name extends the segment's, so Whoosh's clean-up removes one left by a
+    crash together with its segment.
+    """
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    temporary = Path(name)
     try:
-        with open(temporary, "wb") as out:
+        with os.fdopen(handle, "wb") as out:
             out.write(MAGIC)
             _encode_segment(out, reader, segid, min_postings)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)
-    except OSError:
+    except BaseException:
         temporary.unlink(missing_ok=True)  # a full disk: leave no half-written file behind
         raise
 
@@ -197,6 +218,9 @@ class SegmentLists:
             raise
         self.start = len(MAGIC)
 
+    def close(self) -> None:
+        self.file.close()
+
     def __del__(self) -> None:
         file = getattr(self, "file", None)
         if file is not None:
@@ -230,53 +254,31 @@ class SegmentLists:
         return running - np.repeat(running[starts] - gaps[starts], counts)
 
 
-class _OpenLists:
-    """The list files of the segments in use, opened once each; None where one is damaged.
-
-    A missing file is not remembered: the store writes a segment's file just after the
-    commit that a server may already be searching, so the next read looks again (a stat).
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[str, SegmentLists | None] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, reader: IndexReader) -> SegmentLists | None:
-        segment = reader.segment()
-        folder = _folder(reader)
-        if folder is None:
-            return None  # an index in memory: no files beside it
-        path = lists_path(folder, segment.segment_id())
-        key = str(path)  # two copies of one index differ
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        if not path.exists():
-            return None
-        found = _open(path, segment, reader.doc_count_all())
-        with self.lock:
-            self.items[key] = found
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return found
-
-
-def _open(path: Path, segment, posts: int) -> SegmentLists | None:
+def _open(path: Path, segid: str, posts: int) -> SegmentLists | None:
     try:
-        return SegmentLists(path, segment.segid, posts)
+        return SegmentLists(path, segid, posts)
     except (OSError, ValueError, KeyError, UnicodeDecodeError):
         return None  # damaged or foreign: Whoosh's blocks hold the same lists
 
 
-def _folder(reader: IndexReader) -> str | None:
-    storage = reader._storage
-    storage = getattr(storage, "b", storage)  # a compound segment: an overlay on the folder
-    return getattr(storage, "folder", None)
+# The list files of the segments in use, each opened once, or None where one is damaged.
+# Keyed by the file's identity as well as its path, so a file written again (after damage)
+# is opened again; a missing file is not kept at all (the store writes a segment's file
+# just after the commit that a server may already be searching).
+_open_files: SegmentCache[SegmentLists | None] = SegmentCache(_OPEN_FILES)
 
 
-_open_lists = _OpenLists(_OPEN_FILES)
+def _lists_of(reader: IndexReader) -> SegmentLists | None:
+    folder, file_id, segid = segment_folder(reader), segment_file_id(reader), segment_id(reader)
+    if folder is None or file_id is None or segid is None:
+        return None  # an index in memory, or no segment: no file beside it
+    path = lists_path(Path(folder), file_id)
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    key = (str(path), status.st_ino, status.st_mtime_ns)
+    return _open_files.get(key, lambda: _open(path, segid, reader.doc_count_all()))
 
 
 def read_positions(
@@ -284,7 +286,7 @@ def read_positions(
 ) -> np.ndarray | None:
     """A long list's positions from the segment's list file (`counts`: the list's
     frequencies), post after post; None where the file does not hold them."""
-    lists = _open_lists.get(reader) if hasattr(reader, "segment") else None
+    lists = _lists_of(reader)
     if lists is None:
         return None
     try:
@@ -295,7 +297,7 @@ def read_positions(
 
 def read_list(reader: IndexReader, name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """A term's posting list in one segment: from its list file if there, else Whoosh's blocks."""
-    lists = _open_lists.get(reader) if hasattr(reader, "segment") else None
+    lists = _lists_of(reader)
     if lists is not None:
         try:
             found = lists.get(name, text)

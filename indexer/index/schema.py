@@ -1,7 +1,7 @@
-"""The index schema and its manifest: the contract between the indexer and the server.
+"""The index schema: the contract between the indexer and the server.
 
-Declared once and versioned. The server reads the manifest before it opens the index and
-refuses one written under another SCHEMA_VERSION, instead of serving wrong results.
+Declared once and versioned (indexer.index.manifest holds the version): the fields a post
+is written to, how each is analysed, and the stored forms the results page reads back.
 
 Prose is indexed per language: English posts go to `title`/`body`, a Spanish post to
 `title_es`/`body_es`, each field with its own Snowball stemmer. A query is parsed against
@@ -11,27 +11,17 @@ Spanish where it meets Spanish posts and as English where it meets English ones.
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 import zlib
-from datetime import UTC, datetime
-from pathlib import Path
 
 from whoosh import formats
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema, SpellField
 
-from indexer import __version__
-from indexer.errors import SchemaMismatchError
 from indexer.index.analysis import (
     DEFAULT_LANGUAGE,
     SNOWBALL_LANGUAGES,
     name_analyzer,
     text_analyzer,
 )
-
-SCHEMA_VERSION = 2
-MANIFEST_NAME = "postsearch.json"
 
 
 def title_field(language: str) -> str:
@@ -112,46 +102,3 @@ def stored_text(value: bytes | str | None) -> str:
     if isinstance(value, bytes):
         return zlib.decompress(value).decode("utf-8")
     return value
-
-
-def write_manifest(index_dir: Path, **facts: object) -> None:
-    """Write the manifest atomically (temp file + rename) so a reader never sees half of it."""
-    manifest = read_manifest(index_dir, missing_ok=True) or {}
-    manifest.update(facts)
-    manifest.update(
-        schema_version=SCHEMA_VERSION,
-        postsearch_version=__version__,
-        updated=datetime.now(UTC).isoformat(timespec="seconds"),
-    )
-    manifest.setdefault("created", manifest["updated"])
-    handle, tmp_name = tempfile.mkstemp(dir=index_dir, prefix=".manifest-", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as tmp:
-        json.dump(manifest, tmp, indent=2, sort_keys=True)
-        tmp.flush()
-        os.fsync(tmp.fileno())
-    os.replace(tmp_name, index_dir / MANIFEST_NAME)
-
-
-def read_manifest(index_dir: Path, missing_ok: bool = False) -> dict | None:
-    """The manifest's contents, or None when absent and `missing_ok`."""
-    path = index_dir / MANIFEST_NAME
-    if not path.exists():
-        if missing_ok:
-            return None
-        raise SchemaMismatchError(
-            f"{index_dir} has no {MANIFEST_NAME}: it was not written by postsearch; rebuild it"
-        )
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def check_manifest(index_dir: Path) -> dict:
-    """Return the manifest, or raise if the index needs rebuilding for this version."""
-    manifest = read_manifest(index_dir)
-    assert manifest is not None
-    found = manifest.get("schema_version")
-    if found != SCHEMA_VERSION:
-        raise SchemaMismatchError(
-            f"{index_dir} has schema version {found}, this postsearch needs {SCHEMA_VERSION}: "
-            "rebuild it with `postsearch index SOURCE --full`"
-        )
-    return manifest

@@ -1,41 +1,26 @@
-"""The write side of the index, behind a small interface: replace a post, delete a post.
+"""The write side of the index, behind one interface: `PostStore`.
 
 The pipeline only ever talks to a `PostStore`, so a second backend (a distributed engine
 for sites that outgrow one machine) can be added without touching extraction or the web
 layer. `WhooshPostStore` is the one we ship: a batch is one Whoosh writer, committed on
 success and cancelled on error, so a failed run leaves the previous index as it was.
-
-Whoosh never fsyncs, so a power cut after a commit could leave a TOC that names segment
-files whose blocks never reached the disk. `DurableFileStorage` fsyncs every file the
-writer created (segments, then the new TOC) before the TOC's rename, and the directory
-after it: at any moment the index on disk is the previous commit or the new one.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, time
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
 
-from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.writing import CLEAR, IndexWriter
 
-from indexer.errors import IndexLockedError, IndexMissingError, ListFilesError
+from indexer.errors import IndexLockedError
 from indexer.index.listfiles import write_missing_lists
-from indexer.index.schema import (
-    MANIFEST_NAME,
-    body_field,
-    build_schema,
-    check_manifest,
-    pack_text,
-    read_manifest,
-    title_field,
-    write_manifest,
-)
+from indexer.index.manifest import read_manifest, write_manifest
+from indexer.index.schema import body_field, pack_text, title_field
+from indexer.index.storage import fsync_path, open_existing, open_or_create, sync_manifest
 from indexer.records import Post
 
 # Memory for the writer's postings pool before it sorts runs out to disk; at 128 MB the
@@ -44,7 +29,18 @@ WRITER_MEMORY_MB = 512
 
 
 class PostStore(Protocol):
-    """What the indexing pipeline needs from an index backend (used as a context manager)."""
+    """What the indexing pipeline needs from an index backend.
+
+    One batch of writes per `with` block: committed when the block ends normally, cancelled
+    when it raises, so searches see the index before the batch or after it, never half.
+    `contains` and `doc_count` answer for the committed index as it was when the batch
+    began. `generation` names that committed index while the batch runs and the new one
+    after the commit (the crawl state records it, to know whether it matches the index).
+    """
+
+    rebuild: bool  # this batch replaces the whole index (`--full`)
+    state_dir: Path | None  # where runs keep their crawl state and the site template
+    generation: int | None
 
     def __enter__(self) -> PostStore: ...
 
@@ -61,9 +57,19 @@ class PostStore(Protocol):
     def delete(self, url: str) -> None:
         """Remove the post stored under `url`, if any."""
 
+    def contains(self, url: str) -> bool:
+        """Whether the committed index holds a post under `url`."""
+
+    def doc_count(self) -> int:
+        """How many posts the committed index holds."""
+
+    def after_commit(self) -> list[str]:
+        """Work after the commit and the crawl state's save that only speeds searching up;
+        returns warnings for what could not be done (the posts are indexed either way)."""
+
 
 def post_document(post: Post) -> dict:
-    """The Whoosh document for a post (see `indexer.schema` for what each field is for)."""
+    """The Whoosh document for a post (see `indexer.index.schema` for each field's purpose)."""
     taxonomy = [*post.categories, *post.tags]
     document = {
         "url": post.url,
@@ -97,81 +103,8 @@ def _keyword(value: str) -> str:
     return value.replace(",", " ").strip()
 
 
-def fsync_path(path: Path) -> None:
-    """Flush one file, or a directory's entries, to the disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-class DurableFileStorage(FileStorage):
-    """A Whoosh FileStorage whose commits survive a crash or a power cut.
-
-    Whoosh writes a commit as new segment files, then a TOC under a temporary name that
-    it renames into place; the rename is the commit. We remember every file created and
-    fsync them all (the TOC last) just before that rename, then fsync the directory so
-    the rename itself is on disk.
-    """
-
-    def __init__(self, path: str | Path) -> None:
-        super().__init__(str(path))
-        self._unsynced: set[str] = set()
-
-    def create_file(self, name, excl=False, mode="wb", **kwargs):
-        self._unsynced.add(name)
-        return super().create_file(name, excl=excl, mode=mode, **kwargs)
-
-    def rename_file(self, oldname, newname, safe=False):
-        if ".toc" in newname:
-            self.sync_created(last=oldname)
-        super().rename_file(oldname, newname, safe=safe)
-        fsync_path(Path(self.folder))
-
-    def sync_created(self, last: str | None = None) -> None:
-        """fsync every file this storage created that still exists, `last` at the end."""
-        names = sorted(self._unsynced - {last}) + ([last] if last else [])
-        for name in names:
-            path = Path(self._fpath(name))
-            if path.exists():
-                fsync_path(path)
-        self._unsynced.clear()
-
-
-def open_or_create(index_dir: Path) -> whoosh_index.Index:
-    """Open the index at `index_dir` for writing, creating it (and its manifest) if absent."""
-    storage = DurableFileStorage(index_dir)
-    if whoosh_index.exists_in(str(index_dir)):
-        check_manifest(index_dir)
-        return storage.open_index()
-    index_dir.mkdir(parents=True, exist_ok=True)
-    created = storage.create_index(build_schema())
-    write_manifest(index_dir, languages=[])
-    _sync_manifest(index_dir)
-    return created
-
-
-def _sync_manifest(index_dir: Path) -> None:
-    # schema.write_manifest renames without fsync; flush it so a power cut keeps it whole.
-    fsync_path(index_dir / MANIFEST_NAME)
-    fsync_path(index_dir)
-
-
-def open_existing(index_dir: Path) -> whoosh_index.Index:
-    """Open an index that must already exist (for searching)."""
-    if not whoosh_index.exists_in(str(index_dir)):
-        raise IndexMissingError(
-            f"no index at {index_dir}: build one with `postsearch index SOURCE --index {index_dir}`"
-        )
-    check_manifest(index_dir)
-    # No mmap: Whoosh copies each mmapped compound segment into the heap, once per searcher,
-    # so a server with 8 threads held ~1 GB at 10k posts; plain reads measured as fast.
-    return FileStorage(str(index_dir), supports_mmap=False, readonly=True).open_index()
-
-
 class WhooshPostStore:
-    """A PostStore over a Whoosh index directory; one batch of writes per `with` block.
+    """A PostStore over a Whoosh index directory, which also holds the crawl state.
 
     With `rebuild=True` the batch replaces the whole index: the one writer commits with
     Whoosh's CLEAR merge, which drops every earlier segment in the same TOC rename that
@@ -180,14 +113,13 @@ class WhooshPostStore:
 
     def __init__(self, index_dir: Path, lock_timeout: float = 0.0, rebuild: bool = False) -> None:
         self.index_dir = Path(index_dir)
+        self.state_dir: Path | None = self.index_dir
         self.lock_timeout = lock_timeout
         self.rebuild = rebuild
+        self.generation: int | None = None
         self._writer: IndexWriter | None = None
         self._languages: set[str] = set()
-        self.doc_count_before = 0
-        self.generation_before: int | None = None
-        self.generation: int | None = None
-        self._before = None
+        self._before = None  # a reader of the committed index, for contains/doc_count
 
     def __enter__(self) -> WhooshPostStore:
         index = open_or_create(self.index_dir)
@@ -200,9 +132,8 @@ class WhooshPostStore:
             ) from error
         manifest = read_manifest(self.index_dir, missing_ok=True) or {}
         self._languages = set() if self.rebuild else set(manifest.get("languages", []))
-        self.generation_before = index.latest_generation()
+        self.generation = index.latest_generation()
         self._before = self._writer.reader()
-        self.doc_count_before = self._before.doc_count()
         return self
 
     def __exit__(
@@ -228,28 +159,27 @@ class WhooshPostStore:
         self.generation = committed.latest_generation()
         with committed.searcher() as searcher:
             write_manifest(
-                self.index_dir,
-                languages=sorted(self._languages),
-                doc_count=searcher.doc_count(),
+                self.index_dir, languages=sorted(self._languages), doc_count=searcher.doc_count()
             )
-        _sync_manifest(self.index_dir)
+        sync_manifest(self.index_dir)
 
-    def write_list_files(self) -> None:
-        """Write the list files of segments that lack one (indexer.postinglists).
+    def after_commit(self) -> list[str]:
+        """Write the list files of segments that lack a good one (indexer.index.listfiles).
 
-        Called by the pipeline after a batch and its crawl state are saved. Searches read
-        long lists from these files; until they exist (a moment after the commit, or never
-        for an older index) they read Whoosh's blocks, just slower.
+        Searches read long lists from these files; until they exist (a moment after the
+        commit) they read Whoosh's blocks, just slower. A failure is a warning: the posts
+        are indexed, and the next run writes the files again.
         """
         try:
             if write_missing_lists(open_existing(self.index_dir)):
                 fsync_path(self.index_dir)
-        except OSError as error:
-            raise ListFilesError(
+        except Exception as error:  # the commit stands, whatever went wrong here
+            return [
                 f"{self.index_dir}: the posts are indexed and searchable, but the list files "
-                f"that speed up searching could not be written ({error}); the next "
-                "`postsearch index` run writes them"
-            ) from error
+                f"that speed up searching could not be written ({type(error).__name__}: "
+                f"{error}); the next `postsearch index` run writes them"
+            ]
+        return []
 
     def replace(self, post: Post) -> None:
         self._require_writer().update_document(**post_document(post))
@@ -259,9 +189,12 @@ class WhooshPostStore:
         self._require_writer().delete_by_term("url", url)
 
     def contains(self, url: str) -> bool:
-        """Whether the committed index holds a post under `url` (for delete counts)."""
         self._require_writer()
         return self._before is not None and self._before.doc_frequency("url", url) > 0
+
+    def doc_count(self) -> int:
+        self._require_writer()
+        return self._before.doc_count() if self._before is not None else 0
 
     def _require_writer(self) -> IndexWriter:
         if self._writer is None:

@@ -1,16 +1,13 @@
-"""Extraction in worker processes, and the site template kept beside the index.
+"""Extraction in worker processes.
 
 Parsing and extracting a page is pure CPU, so it runs in a process pool; the results come
-back to the one process that writes the index (Whoosh has one writer). The site template
-learnt on a full run is saved as `template.json` in the index directory, so incremental runs
-and the webhook extract with the same knowledge of the theme.
+back to the one process that writes the index (Whoosh has one writer).
 """
 
 from __future__ import annotations
 
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from pathlib import Path
 from typing import Any
 
 from indexer.errors import PageError
@@ -18,9 +15,7 @@ from indexer.extract.overrides import ExtractionOverrides
 from indexer.extract.page import extract_post
 from indexer.extract.template import SiteTemplate
 from indexer.records import Failure, Post, RawPage, Skip
-from indexer.sources.crawl import PageFetched
-
-TEMPLATE_FILE = "template.json"
+from indexer.sources.events import PageFetched
 
 
 def extract_one(
@@ -99,18 +94,3 @@ def overrides_from(selectors: dict[str, Any] | None) -> ExtractionOverrides | No
         return None
     values = {k: tuple(v) if k == "ignore_selectors" else v for k, v in selectors.items()}
     return ExtractionOverrides(**values)
-
-
-def load_template(index_dir: Path | None) -> SiteTemplate | None:
-    """The template a previous run saved beside the index, if any."""
-    path = Path(index_dir or "") / TEMPLATE_FILE
-    if index_dir is None or not path.exists():
-        return None
-    return SiteTemplate.from_json(path.read_text(encoding="utf-8"))
-
-
-def save_template(template: SiteTemplate, index_dir: Path) -> None:
-    """Save the template atomically (temp file + rename)."""
-    tmp = Path(index_dir) / (TEMPLATE_FILE + ".tmp")
-    tmp.write_text(template.to_json(), encoding="utf-8")
-    os.replace(tmp, Path(index_dir) / TEMPLATE_FILE)

@@ -7,50 +7,50 @@ as it can on a recrawl: a page whose sitemap `lastmod` has not moved is not requ
 every other known page is asked for with its ETag / Last-Modified, so an unchanged page
 costs a 304 and no body.
 
-Bounds: a timeout per request, a maximum page size, a maximum number of pages, a redirect
-limit (redirects are followed by hand so each hop is checked against the allowed hosts and
-robots.txt), only text/html bodies, and retries with backoff for 5xx, 429 and timeouts.
+Bounds: a maximum number of pages and the limits of the one HTTP client
+(indexer.sources.http: a timeout per request, a maximum page size, a redirect limit with
+each hop checked against the allowed hosts and robots.txt, only HTML bodies, retries with
+backoff for 5xx, 429 and timeouts, and a delay between requests).
 """
 
 from __future__ import annotations
 
-import ipaddress
 import re
-import socket
-import threading
-import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from indexer import __version__
 from indexer.errors import PostsearchError
 from indexer.records import RawPage
+from indexer.sources.events import (
+    PageFailed,
+    PageFetched,
+    PageGone,
+    PageSkipped,
+    PageUnchanged,
+)
 from indexer.sources.feeds import advertised_feeds, feed_links
+from indexer.sources.http import USER_AGENT, HttpClient, HttpLimits, Refused, Response
 from indexer.sources.sitemaps import MAX_SITEMAPS, SitemapEntry, parse_sitemap
 from indexer.sources.state import CrawlState
-from indexer.urls import normalize_url
+from indexer.urls import dedupe_key, normalize_url
 
-USER_AGENT = f"postsearch/{__version__} (+self-hosted site search)"
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 DEFAULT_SITEMAPS = ("/sitemap.xml", "/wp-sitemap.xml", "/sitemap_index.xml")
 DEFAULT_FEEDS = ("/feed/",)
 GONE_STATUSES = (404, 410)
-RETRY_STATUSES = (429, 500, 502, 503, 504)
-TRACKING_PARAMS = frozenset(
-    "fbclid gclid dclid msclkid mc_cid mc_eid _ga _gl igshid yclid replytocom share nb amp".split()
-)
 NOT_PAGES = re.compile(
     r"\.(?:css|js|json|xml|rss|atom|txt|pdf|zip|gz|tar|rar|7z|exe|dmg|mp3|mp4|m4a|mov|avi|"
     r"webm|ogg|wav|jpe?g|png|gif|webp|svg|ico|bmp|tiff?|woff2?|ttf|eot|otf|docx?|xlsx?|pptx?)$",
     re.IGNORECASE,
 )
 _HREF = re.compile(rb"<a\b[^>]*?\shref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
+
+CrawlEvent = PageFetched | PageUnchanged | PageGone | PageSkipped | PageFailed
 
 
 class CrawlError(PostsearchError):
@@ -73,44 +73,16 @@ class CrawlOptions:
     backoff: float = 0.5
     user_agent: str = USER_AGENT
 
-
-# Events the crawler yields to the pipeline, one per page address.
-@dataclass(frozen=True)
-class PageFetched:
-    key: str
-    page: RawPage
-    etag: str | None = None
-    last_modified: str | None = None
-    lastmod: str | None = None
-    in_sitemap: bool = False
-
-
-@dataclass(frozen=True)
-class PageUnchanged:
-    key: str
-    lastmod: str | None = None
-    in_sitemap: bool = False
-
-
-@dataclass(frozen=True)
-class PageGone:
-    key: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class PageSkipped:
-    key: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class PageFailed:
-    key: str
-    reason: str
-
-
-CrawlEvent = PageFetched | PageUnchanged | PageGone | PageSkipped | PageFailed
+    def http_limits(self) -> HttpLimits:
+        return HttpLimits(
+            timeout=self.timeout,
+            max_page_bytes=self.max_page_bytes,
+            max_redirects=self.max_redirects,
+            retries=self.retries,
+            backoff=self.backoff,
+            delay=self.delay,
+            user_agent=self.user_agent,
+        )
 
 
 @dataclass(frozen=True)
@@ -118,30 +90,6 @@ class _FeedRead:
     """Internal: the item links of a feed, queued by the crawl loop's thread."""
 
     links: tuple[str, ...]
-
-
-def crawl_key(url: str) -> str:
-    """One spelling per page address: no fragment, no tracking or reply parameters, no
-    index.html, no default port, sorted query; the path keeps its trailing slash as found."""
-    url = normalize_url(url)
-    parts = urlsplit(url)
-    query = [
-        (name, value)
-        for name, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not name.lower().startswith("utm_") and name.lower() not in TRACKING_PARAMS
-    ]
-    netloc = parts.netloc
-    default_port = {"http": ":80", "https": ":443"}.get(parts.scheme, "")
-    if default_port and netloc.endswith(default_port):
-        netloc = netloc[: -len(default_port)]
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path, urlencode(sorted(query)), ""))
-
-
-def dedupe_key(url: str) -> str:
-    """The key two spellings of one page share (`/a` and `/a/` are one page on a blog)."""
-    key = crawl_key(url)
-    parts = urlsplit(key)
-    return urlunsplit(parts._replace(path=parts.path.rstrip("/") or "/"))
 
 
 def page_links(content: bytes, base: str) -> list[str]:
@@ -154,37 +102,6 @@ def page_links(content: bytes, base: str) -> list[str]:
         if href and not href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
             links.append(urljoin(base, href))
     return links
-
-
-def is_private_host(host: str) -> bool:
-    """Whether `host` is, or resolves to, a loopback, private, link-local or reserved address."""
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except (socket.gaierror, UnicodeError):
-        return False
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
-            return True
-    return False
-
-
-class _Throttle:
-    """At most one request per `delay` seconds across all worker threads."""
-
-    def __init__(self, delay: float) -> None:
-        self.delay = delay
-        self._lock = threading.Lock()
-        self._next = 0.0
-
-    def wait(self) -> None:
-        if self.delay <= 0:
-            return
-        with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next)
-            self._next = start + self.delay
-        time.sleep(max(0.0, start - now))
 
 
 @dataclass
@@ -207,45 +124,26 @@ class _Task:
     in_sitemap: bool = False
 
 
-@dataclass
-class _Response:
-    status: int
-    url: str
-    headers: dict[str, str] = field(default_factory=dict)
-    content: bytes = b""
-
-
-class _Refused(Exception):
-    """A hop the crawler must not take (off-site, robots, private address)."""
-
-
 class Crawler:
     """One crawl of one site; iterate `events()` to run it."""
 
     def __init__(self, options: CrawlOptions, state: CrawlState | None = None) -> None:
         self.options = options
         self.state = state
-        start = urlsplit(crawl_key(options.start_url))
+        start = urlsplit(normalize_url(options.start_url))
         if start.scheme not in ("http", "https") or not start.hostname:
             raise CrawlError(f"{options.start_url}: not an http(s) address")
         self.root = f"{start.scheme}://{start.netloc}"
         self.prefix = start.path if start.path.endswith("/") else start.path.rsplit("/", 1)[0] + "/"
         self.hosts = {start.netloc.lower(), *(h.lower() for h in options.allowed_hosts)}
-        self.private_ok = is_private_host(start.hostname)
-        self._host_checked: dict[str, bool] = {}
         self.counters = CrawlCounters()
         self.sitemap_complete = False
         self._seen: set[str] = set()
         self._queue: deque[_Task] = deque()
         self._pages_started = 0
         self.truncated = False
-        self.client = httpx.Client(
-            headers={"User-Agent": options.user_agent},
-            timeout=options.timeout,
-            follow_redirects=False,
-        )
         self.robots = RobotFileParser()
-        self.throttle = _Throttle(options.delay)
+        self.http = HttpClient(options.start_url, options.http_limits(), self._refusal)
 
     # -- the run ---------------------------------------------------------------------
 
@@ -256,17 +154,17 @@ class Crawler:
             yield from self._seed()
             yield from self._run_queue()
         finally:
-            self.client.close()
+            self.http.close()
 
     def fetch_one(self, url: str) -> CrawlEvent:
         """Fetch a single page of the site, robots.txt and bounds included (the webhook)."""
         try:
             if not self._allowed(url):
-                return PageSkipped(crawl_key(url), "not on the site (host or path prefix)")
+                return PageSkipped(normalize_url(url), "not on the site (host or path prefix)")
             self._read_robots()
             events = self._handle(_Task(url))
         finally:
-            self.client.close()
+            self.http.close()
         return next(event for event in events if not isinstance(event, _FeedRead))
 
     def _run_queue(self) -> Iterator[CrawlEvent]:
@@ -308,8 +206,8 @@ class Crawler:
     def _read_robots(self) -> None:
         url = self.root + "/robots.txt"
         try:
-            response = self._get(url)
-        except (_Refused, httpx.HTTPError) as error:
+            response = self.http.get(url)
+        except (Refused, httpx.HTTPError) as error:
             raise CrawlError(f"cannot read {url}: {error}") from error
         if response.status >= 500:
             raise CrawlError(f"{url} answered HTTP {response.status}; not crawling blind")
@@ -317,7 +215,7 @@ class Crawler:
         self.robots.parse(lines if response.status == 200 else [])
         robots_delay = self.robots.crawl_delay(self.options.user_agent)
         if robots_delay:
-            self.throttle.delay = max(self.throttle.delay, float(robots_delay))
+            self.http.throttle.delay = max(self.http.throttle.delay, float(robots_delay))
 
     def _seed(self) -> Iterator[CrawlEvent]:
         self._add(_Task(self.options.start_url))
@@ -325,7 +223,7 @@ class Crawler:
         self.sitemap_complete = complete
         listed = set()
         for entry in entries:
-            listed.add(crawl_key(entry.url))
+            listed.add(normalize_url(entry.url))
             self._add(_Task(entry.url, lastmod=entry.lastmod, in_sitemap=True))
         for path in DEFAULT_FEEDS:
             self._add(_Task(self.root + self.prefix.rstrip("/") + path, kind="feed"))
@@ -379,8 +277,8 @@ class Crawler:
 
     def _fetch_sitemap(self, url: str):
         try:
-            response = self._get(url)
-        except (_Refused, httpx.HTTPError):
+            response = self.http.get(url)
+        except (Refused, httpx.HTTPError):
             return None
         return parse_sitemap(response.content) if response.status == 200 else None
 
@@ -414,7 +312,7 @@ class Crawler:
     # -- one task (runs in a worker thread) ---------------------------------------------
 
     def _handle(self, task: _Task) -> list[CrawlEvent | _FeedRead]:
-        key = crawl_key(task.url)
+        key = normalize_url(task.url)
         if not self.robots.can_fetch(self.options.user_agent, task.url):
             return [PageSkipped(key, "disallowed by robots.txt")]
         if task.kind == "feed":
@@ -429,8 +327,8 @@ class Crawler:
             if known.last_modified:
                 headers["If-Modified-Since"] = known.last_modified
         try:
-            response = self._get(task.url, headers, html_only=True)
-        except _Refused as refusal:
+            response = self.http.get(task.url, headers, html_only=True)
+        except Refused as refusal:
             return [PageSkipped(key, str(refusal))]
         except httpx.TimeoutException:
             return [PageFailed(key, f"no answer within {self.options.timeout:g} s")]
@@ -438,7 +336,7 @@ class Crawler:
             return [PageFailed(key, f"cannot fetch: {error}")]
         return [self._page_event(key, task, response)]
 
-    def _page_event(self, key: str, task: _Task, response: _Response) -> CrawlEvent:
+    def _page_event(self, key: str, task: _Task, response: Response) -> CrawlEvent:
         if response.status == 304:
             return PageUnchanged(key, task.lastmod, task.in_sitemap)
         if response.status in GONE_STATUSES:
@@ -457,70 +355,16 @@ class Crawler:
 
     def _handle_feed(self, task: _Task) -> list[CrawlEvent | _FeedRead]:
         try:
-            response = self._get(task.url)
-        except (_Refused, httpx.HTTPError):
+            response = self.http.get(task.url)
+        except (Refused, httpx.HTTPError):
             return []
         links = feed_links(response.content) if response.status == 200 else None
         return [_FeedRead(tuple(links or ()))]
 
-    # -- HTTP -------------------------------------------------------------------------
-
-    def _get(self, url: str, headers: dict | None = None, html_only: bool = False) -> _Response:
-        """GET with retries, following redirects by hand (each hop checked)."""
-        for _hop in range(self.options.max_redirects + 1):
-            response = self._get_with_retries(url, headers or {}, html_only)
-            if response.status not in (301, 302, 303, 307, 308):
-                return response
-            target = urljoin(url, response.headers.get("location", ""))
-            if not self._allowed(target):
-                raise _Refused(f"redirects off the site to {target}")
-            if not self.robots.can_fetch(self.options.user_agent, target):
-                raise _Refused(f"redirects to {target}, disallowed by robots.txt")
-            url = target
-        raise _Refused(f"more than {self.options.max_redirects} redirects")
-
-    def _get_with_retries(self, url: str, headers: dict, html_only: bool) -> _Response:
-        self._check_host(url)
-        for attempt in range(self.options.retries + 1):
-            last = attempt == self.options.retries
-            self.throttle.wait()
-            try:
-                response = self._get_once(url, headers, html_only)
-            except (httpx.TimeoutException, httpx.TransportError):
-                if last:
-                    raise
-            else:
-                if response.status not in RETRY_STATUSES or last:
-                    return response
-            time.sleep(self.options.backoff * 2**attempt)
-        raise AssertionError("unreachable")
-
-    def _get_once(self, url: str, headers: dict, html_only: bool) -> _Response:
-        with self.client.stream("GET", url, headers=headers) as response:
-            status = response.status_code
-            kept = {name: response.headers.get(name, "") for name in ("etag", "last-modified")}
-            kept["location"] = response.headers.get("location", "")
-            result = _Response(status, str(response.url), {k: v for k, v in kept.items() if v})
-            if status != 200:
-                return result
-            kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            if html_only and kind and kind not in HTML_TYPES:
-                raise _Refused(f"not an HTML page ({kind})")
-            result.content = self._read_bounded(url, response)
-            return result
-
-    def _read_bounded(self, url: str, response: httpx.Response) -> bytes:
-        chunks, size = [], 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > self.options.max_page_bytes:
-                raise _Refused(f"larger than {self.options.max_page_bytes} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    def _check_host(self, url: str) -> None:
-        host = urlsplit(url).hostname or ""
-        if host not in self._host_checked:
-            self._host_checked[host] = self.private_ok or not is_private_host(host)
-        if not self._host_checked[host]:
-            raise _Refused(f"{host} is a private or loopback address")
+    def _refusal(self, url: str) -> str | None:
+        """Why a redirect to `url` is not followed, or None (the HTTP client asks)."""
+        if not self._allowed(url):
+            return "off the site"
+        if not self.robots.can_fetch(self.options.user_agent, url):
+            return "disallowed by robots.txt"
+        return None

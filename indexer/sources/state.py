@@ -179,10 +179,11 @@ PENDING_GENERATION = -1
 def save_pending(index_dir: Path, states: list[CrawlState]) -> None:
     """Just before a commit: add the pages this run met to the saved state, marked pending.
 
-    A kill between the commit and `save_states` used to leave a state that did not know
-    the pages the commit had added, so the next incremental run never saw them as gone
-    and they stayed searchable. A state caught here knows the old pages and the new, and
-    is stale, so the next run reads every page again and deletes whatever is not there.
+    Without it, a kill between the commit and `save_states` would leave a state that does
+    not know the pages the commit added, so the next incremental run would never see them
+    as gone and they would stay searchable. A state caught here knows the old pages and
+    the new, and is stale, so the next run reads every page again and deletes whatever is
+    not there.
     """
     connection = _connect(Path(index_dir) / STATE_NAME)
     try:

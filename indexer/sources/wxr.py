@@ -24,8 +24,9 @@ from indexer.extract.body import make_summary
 from indexer.extract.parse import block_text
 from indexer.index.analysis import normalize_language
 from indexer.records import Post, Skip
-from indexer.sources.crawl import PageGone, crawl_key
+from indexer.sources.events import PageGone, PostReady
 from indexer.sources.state import CrawlState, content_hash
+from indexer.urls import normalize_url
 
 WP = "{http://wordpress.org/export/1.2/}"
 NAMESPACES = (
@@ -151,12 +152,10 @@ def html_text(html: str) -> str:
 
 
 def wxr_events(path: Path, state: CrawlState | None) -> Iterator:
-    """The export as pipeline events; a post that left the export is gone (it is complete)."""
-    from indexer.pipeline.run import PostReady
-
+    """The export as source events; a post that left the export is gone (it is complete)."""
     seen = set()
     for record in read_wxr(path):
-        key = crawl_key(record.url) if record.url else record.location
+        key = normalize_url(record.url) if record.url else record.location
         seen.add(key)
         yield PostReady(key, record, content_hash(repr(record).encode("utf-8")))
     for key in sorted(set(state.known_keys()) - seen if state else ()):

@@ -1,7 +1,7 @@
 """What visitors search for, read back from the query log: the report behind
-`postsearch report` and the token-protected /admin/report page (`searchweb.report_page`).
+`postsearch report` and the token-protected /admin/report page (searchweb.web.report_page).
 
-It reads the SQLite log written by `searchweb.querylog` (read-only, so it never blocks the
+It reads the SQLite log written by searchweb.analytics.querylog (read-only, so it never blocks the
 writer) and counts per normalised query: searches (first result pages only, so paging
 through results is not counted as searching again), searches with no result, and clicks.
 From those come the top queries, the zero-result queries (with how many results each finds
@@ -23,11 +23,23 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from indexer.errors import PostsearchError
+from searchweb.engine.backend import SearchBackend
+from searchweb.records import SearchRequest
 
 DEFAULT_SINCE_DAYS = 30
 MAX_SINCE_DAYS = 3650
 DEFAULT_LIMIT = 20
 DAY_S = 86_400
+
+
+def answer_counts(backend: SearchBackend) -> Callable[[str], int]:
+    """`answers(query)`: how many results a query finds now, with today's index and
+    synonyms (for the zero-result list); such a search is not itself logged."""
+
+    def answers(query: str) -> int:
+        return backend.search(SearchRequest(query, 1, 1)).total
+
+    return answers
 
 
 class QueryLogError(PostsearchError):

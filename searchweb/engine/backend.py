@@ -1,4 +1,4 @@
-"""The read side of the index, behind a small interface: search, suggest, count.
+"""The read side of the index, behind one interface: `SearchBackend`.
 
 The web layer and the CLI only talk to a `SearchBackend`. `WhooshSearchBackend` opens the
 index read-only, checks the manifest's schema version at start-up, keeps one searcher per
@@ -19,22 +19,22 @@ from typing import Protocol
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from indexer.index.schema import body_field, read_manifest, title_field
-from indexer.index.store import open_existing
+from indexer.index import body_field, open_existing, read_manifest, segment_key, title_field
 from searchweb.config import Settings
-from searchweb.engine.columns import segment_columns, segment_key
+from searchweb.engine.columns import segment_columns
 from searchweb.engine.postings import field_lengths
 from searchweb.engine.ranking import weighting
-from searchweb.engine.search import (
+from searchweb.engine.search import search
+from searchweb.engine.suggest import suggest
+from searchweb.query.spelling import spelling_fields
+from searchweb.query.vocabulary import vocabularies
+from searchweb.records import (
+    Completion,
     SearchOptions,
     SearchRequest,
     SearchResults,
     SnippetSettings,
-    search,
 )
-from searchweb.engine.suggest import Completion, suggest
-from searchweb.query.spelling import spelling_fields
-from searchweb.query.vocabulary import vocabularies
 
 SUGGEST_LIMIT = 8
 # Every this many searches, hand the allocator's free memory back to the system.
@@ -65,10 +65,11 @@ _LIBC = _load_libc()
 
 
 class SearchBackend(Protocol):
-    """What the web layer needs from an index backend."""
+    """What the web layer and the CLI need from an index backend. Safe to call from the
+    threads of a server at once; every call sees the latest commit of the index."""
 
     def search(self, request: SearchRequest, notices: list[str] | None = None) -> SearchResults:
-        """One page of results for `request`."""
+        """One page of results for `request`; `notices` are shown with them."""
 
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[Completion]:
         """Post titles and index words completing `prefix`, best first."""
@@ -78,6 +79,9 @@ class SearchBackend(Protocol):
 
     def doc_count(self) -> int:
         """How many posts the index holds."""
+
+    def warm_up(self) -> float:
+        """Load now what the first searches would otherwise wait for; the seconds it took."""
 
 
 class WhooshSearchBackend:

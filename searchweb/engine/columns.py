@@ -6,14 +6,12 @@ post per query; here each segment's columns are read once into numpy arrays (cod
 table of names), so a query over 100,000 matches counts its facets with a few `bincount`s.
 
 Segments never change once written, so a segment's arrays stay valid until a merge drops the
-segment; they are then aged out of a small LRU cache. Deletions are not part of the arrays:
-they are applied by whoever reads them (see `searchweb.evaluate`).
+segment; they are then aged out of the segment cache. Deletions are not part of the arrays:
+they are applied by whoever reads them (see `searchweb.engine.evaluate`).
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -21,6 +19,8 @@ from functools import cached_property
 import numpy as np
 from whoosh.reading import IndexReader
 from whoosh.util.times import long_to_datetime
+
+from indexer.index import SegmentCache, segment_key
 
 # Segments whose arrays are kept; an index of 100k posts after merging has a handful.
 _CACHE_SIZE = 64
@@ -81,36 +81,12 @@ class SegmentColumns:
         return self.dates != NO_DATE
 
 
-_cache: OrderedDict[str, SegmentColumns] = OrderedDict()
-_cache_lock = threading.Lock()
+_columns: SegmentCache[SegmentColumns] = SegmentCache(_CACHE_SIZE)
 
 
 def segment_columns(reader: IndexReader) -> SegmentColumns:
     """The arrays of one segment reader (a leaf of `IndexReader.leaf_readers()`)."""
-    key = segment_key(reader)
-    with _cache_lock:
-        found = _cache.get(key)
-        if found is not None:
-            _cache.move_to_end(key)
-            return found
-    columns = _read_columns(reader)
-    with _cache_lock:
-        _cache[key] = columns
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return columns
-
-
-def segment_key(reader: IndexReader) -> str:
-    """A name for a segment that is the same in every searcher, thread and generation.
-
-    Whoosh names each new segment with 16 random characters, so the name alone tells
-    segments apart, across indexes too.
-    """
-    segment = reader.segment() if hasattr(reader, "segment") else None
-    if segment is None:
-        return f"reader-{id(reader)}"
-    return str(segment.segid)
+    return _columns.get(segment_key(reader), lambda: _read_columns(reader))
 
 
 def _read_columns(reader: IndexReader) -> SegmentColumns:

@@ -11,20 +11,21 @@ Here the same query tree is evaluated list by list:
 - `Or` adds its children's scores over the union, `And` over the intersection, `AndNot`
   drops the excluded posts, as Whoosh's union and intersection matchers do;
 - a `Phrase` is the intersection of its words, kept where their positions line up
-  (searchweb.phrases);
+  (searchweb.engine.phrases);
 - anything else is run by Whoosh's own matcher, bounded by the search's deadline.
 
 Matches and scores come out equal to Whoosh's when it scores every match
-(tests/test_evaluate.py compares the two on real posts). Whoosh's top-N collector, which the
-search used before, lost matches of queries with an excluded word (Cranfield query 8: 344
-of 1,203), so totals and rankings of such queries changed; no other query did. The filter
-(facets, date ranges) becomes a boolean mask per segment, read from the sortable columns
-(searchweb.columns).
+(tests/test_evaluate.py compares the two on real posts). Whoosh's own top-N collector is
+not used: it loses matches of queries with an excluded word (Cranfield query 8: 344 of
+1,203). The filter (facets, date ranges) becomes a boolean mask per segment, read from
+the sortable columns (searchweb.engine.columns).
 """
 
 from __future__ import annotations
 
+import threading
 import time
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,9 +34,11 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 from whoosh.util.times import datetime_to_long
 
-from searchweb.engine.columns import NO_DATE, segment_columns, segment_key
+from indexer.index import bm25_parameters, deleted_docnums, is_null_query, segment_key
+from searchweb.engine.columns import NO_DATE, segment_columns
 from searchweb.engine.phrases import phrase_filter
 from searchweb.engine.postings import field_lengths, postings
+from searchweb.engine.ranking import RecencyWeighting
 
 # idf values kept per searcher (about 200 bytes each).
 _IDF_CACHE_SIZE = 50_000
@@ -91,8 +94,8 @@ def evaluate(
 ) -> Evaluation:
     """Every post matching `query` (and `restrict`, if given), with its score."""
     weighting = searcher.weighting
-    base = getattr(weighting, "base", weighting)
-    factors = getattr(weighting, "factors_for", None)  # freshness, when the site asks for it
+    fresh = isinstance(weighting, RecencyWeighting)  # when the site asks for freshness
+    base = weighting.base if fresh else weighting
     ids, scores, timed_out = [], [], False
     for leaf, offset in searcher.leaf_searchers():
         segment = _Segment(leaf, searcher, base, deadline)
@@ -101,8 +104,9 @@ def evaluate(
         if restrict is not None:
             keep &= _mask(restrict, segment)[found.ids]
         found = Matches(found.ids[keep], found.scores[keep])
-        if factors is not None and len(found):
-            found = Matches(found.ids, found.scores * factors(leaf.reader())[found.ids])
+        if fresh and len(found):
+            factors = weighting.factors_for(leaf.reader())
+            found = Matches(found.ids, found.scores * factors[found.ids])
         ids.append(found.ids + offset)
         scores.append(found.scores)
         timed_out = timed_out or segment.timed_out
@@ -113,21 +117,15 @@ def evaluate(
 
 def _live(reader, ids: np.ndarray) -> np.ndarray:
     """Which of `ids` are not deleted."""
-    keep = np.ones(len(ids), dtype=bool)
-    if reader.has_deletions():
-        segment = reader.segment() if hasattr(reader, "segment") else None
-        if segment is not None:
-            deleted = np.fromiter(segment.deleted_docs(), dtype=np.int64)
-            keep &= ~np.isin(ids, deleted)
-        else:
-            keep &= np.array([not reader.is_deleted(int(docnum)) for docnum in ids], dtype=bool)
-    return keep
+    if not reader.has_deletions():
+        return np.ones(len(ids), dtype=bool)
+    return ~np.isin(ids, deleted_docnums(reader))
 
 
 def _matches(node: q.Query, segment: _Segment) -> Matches:
     """`node`'s matches in one segment (deleted posts not yet removed)."""
     kind = type(node)
-    if node is q.NullQuery or isinstance(node, q.qcore._NullQuery):
+    if is_null_query(node):
         return Matches.empty()
     if kind is q.Term and isinstance(segment.base, scoring.BM25F):
         found = _term(node, segment)
@@ -160,9 +158,7 @@ def _term(node: q.Term, segment: _Segment) -> Matches:
         return Matches.empty()
     if not reader.schema[name].scorable:
         return Matches(ids, weights.astype(np.float64))
-    base = segment.base
-    b = base._field_B.get(name, base.B)
-    k1 = base.K1
+    b, k1 = bm25_parameters(segment.base, name)
     idf = _idf(segment, name, text)
     average = segment.parent.avg_field_length(name) or 1
     lengths = field_lengths(reader, segment.key, name)[ids]
@@ -191,12 +187,18 @@ def _text(word: bytes | str) -> str:
     return word.decode("utf-8") if isinstance(word, bytes) else word
 
 
+# idf values per searcher, for as long as the searcher lives (a commit brings a new one).
+_idf_by_searcher: weakref.WeakKeyDictionary[Searcher, dict] = weakref.WeakKeyDictionary()
+_idf_lock = threading.Lock()
+
+
 def _idf(segment: _Segment, name: str, text: str) -> float:
-    """The model's own idf, kept on the searcher (a new commit brings a new searcher).
+    """The model's own idf, kept per searcher.
 
     Not Searcher.idf: that asks the searcher's model, which may be a wrapper (freshness).
     """
-    known = segment.parent.__dict__.setdefault("_postsearch_idf", {})
+    with _idf_lock:
+        known = _idf_by_searcher.setdefault(segment.parent, {})
     found = known.get((name, text))
     if found is None:
         if len(known) >= _IDF_CACHE_SIZE:

@@ -1,9 +1,9 @@
-"""Filters (year, category, author, tag, date range) and facet counts over a whole result set.
+"""Facet counts (year, category, author, tag) over a whole result set.
 
 Counts are read from the index's sortable columns, loaded once per segment into numpy arrays
-(searchweb.columns) and shared by every thread: counting a result set of any size is a few
-`bincount`s per segment, not a walk over the lexicon per facet value nor a Python step per post.
-Filters are Whoosh query objects; searchweb.evaluate turns them into a mask per segment.
+(searchweb.engine.columns) and shared by every thread: counting a result set of any size is
+a few `bincount`s per segment, not a walk over the lexicon per facet value nor a Python step
+per post.
 """
 
 from __future__ import annotations
@@ -11,93 +11,14 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
-from whoosh import query as q
 from whoosh.reading import IndexReader
 
 from searchweb.engine.columns import segment_columns
-from searchweb.query.dates import DateRange
+from searchweb.records import FACET_NAMES, FacetCount, FacetCounts
 
-FACET_NAMES = ("year", "category", "author", "tag")
 MAX_FACET_VALUES = 20
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the visitor narrowed the results to; several values of one facet mean any of them."""
-
-    year: tuple[str, ...] = ()
-    category: tuple[str, ...] = ()
-    author: tuple[str, ...] = ()
-    tag: tuple[str, ...] = ()
-    dates: DateRange | None = None
-
-    def is_empty(self) -> bool:
-        return not (self.year or self.category or self.author or self.tag or self.dates)
-
-    def to_dict(self) -> dict:
-        dates = self.dates or DateRange()
-        return {
-            "year": list(self.year),
-            "category": list(self.category),
-            "author": list(self.author),
-            "tag": list(self.tag),
-            "from": dates.start.isoformat() if dates.start else None,
-            "to": dates.end.isoformat() if dates.end else None,
-        }
-
-
-@dataclass(frozen=True)
-class FacetCount:
-    value: str
-    count: int
-
-
-@dataclass
-class FacetCounts:
-    """Counts per facet value over a result set, biggest first (years newest first)."""
-
-    counts: dict[str, list[FacetCount]] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, list[dict]]:
-        return {
-            name: [{"value": c.value, "count": c.count} for c in values]
-            for name, values in self.counts.items()
-        }
-
-
-def filter_query(filters: Filters, extra_dates: DateRange | None = None) -> q.Query | None:
-    """The Whoosh query that keeps only posts passing every filter (None: no filter)."""
-    parts: list[q.Query] = []
-    years = [_year_range(year) for year in filters.year]
-    if years:
-        parts.append(q.Or(years))
-    for name, key in (("category", "category"), ("tag", "tag"), ("author", "author_name")):
-        values = getattr(filters, name)
-        if values:
-            lowered = name != "author"  # keyword fields are lowercased in the index
-            terms = [q.Term(key, v.lower() if lowered else v) for v in values]
-            parts.append(q.Or(terms))
-    for dates in (filters.dates, extra_dates):
-        if dates:
-            parts.append(_date_range(dates))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else q.And(parts)
-
-
-def _year_range(year: str) -> q.Query:
-    return _date_range(DateRange(date(int(year), 1, 1), date(int(year), 12, 31)))
-
-
-def _date_range(dates: DateRange) -> q.Query:
-    if dates.is_empty():
-        return q.NullQuery
-    start, end = dates.bounds()
-    return q.DateRange("date", start, end)
 
 
 def count_facets(reader: IndexReader, docnums: Iterable[int]) -> FacetCounts:

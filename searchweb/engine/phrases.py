@@ -6,7 +6,7 @@ also stand in order, each within `slop` positions after the one before. That is 
 own test (`SpanNear2` with ordered=True, mindist=1), so a phrase finds what it found before;
 tests/test_evaluate.py compares the two.
 
-Positions are read only for the posts in the intersection (searchweb.postings), and the
+Positions are read only for the posts in the intersection (searchweb.engine.postings), and the
 test runs on all of them at once: each occurrence becomes one integer, post << 32 | position,
 so "the next word stands 1..slop after a reached one" is a set membership test in numpy.
 """

@@ -8,8 +8,6 @@ the relevance benchmarks are run without it.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from datetime import datetime
 from math import log
 
@@ -18,9 +16,8 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 from whoosh.util.times import datetime_to_long
 
-from indexer.index.analysis import SNOWBALL_LANGUAGES
-from indexer.index.schema import title_field
-from searchweb.engine.columns import NO_DATE, segment_columns, segment_key
+from indexer.index import SNOWBALL_LANGUAGES, SegmentCache, segment_key, title_field
+from searchweb.engine.columns import NO_DATE, segment_columns
 
 # Term-frequency saturation and length normalisation, measured with bench/relevance.py:
 # B 0.6 beat 0.75 and 0.5 on the two collections together; K1 0.9 lost on both.
@@ -72,8 +69,7 @@ class RecencyWeighting(scoring.WeightingModel):
         self.base = base
         self.boost = boost
         self.now = now
-        self._factors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
+        self._factors: SegmentCache[np.ndarray] = SegmentCache(_CACHE_SIZE)
 
     def supports_block_quality(self) -> bool:
         return False
@@ -83,18 +79,8 @@ class RecencyWeighting(scoring.WeightingModel):
         return _ScaledScorer(inner, self.factors_for(searcher.reader()), 1.0 + self.boost)
 
     def factors_for(self, reader) -> np.ndarray:  # a Whoosh leaf reader
-        """Each post's freshness factor in one segment (searchweb.evaluate multiplies by it)."""
-        key = segment_key(reader)
-        with self._lock:
-            if key in self._factors:
-                self._factors.move_to_end(key)
-                return self._factors[key]
-        factors = self._read_factors(reader)
-        with self._lock:
-            self._factors[key] = factors
-            while len(self._factors) > _CACHE_SIZE:
-                self._factors.popitem(last=False)
-        return factors
+        """Each post's freshness factor in one segment (the evaluator multiplies by it)."""
+        return self._factors.get(segment_key(reader), lambda: self._read_factors(reader))
 
     def _read_factors(self, reader) -> np.ndarray:  # a Whoosh leaf reader
         now = datetime_to_long(self.now or datetime.now())

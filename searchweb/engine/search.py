@@ -14,21 +14,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, partial
-from math import ceil
 
 import numpy as np
 from whoosh import query as q
 from whoosh.searching import Searcher
 
-from indexer.index.schema import body_field, stored_text, title_field
+from indexer.index import body_field, stored_text, title_field
 from searchweb.engine.columns import NO_DATE, segment_columns
 from searchweb.engine.evaluate import Matches, evaluate
-from searchweb.engine.facets import FacetCounts, Filters, count_facets, filter_query
+from searchweb.engine.facets import count_facets
 from searchweb.engine.snippets import snippet_html, title_html
-from searchweb.query.matching import MatchContext, build_query, highlight_terms
-from searchweb.query.spelling import Suggestion, fuzzy_alternatives, suggest_query
+from searchweb.query.matching import MatchContext, build_query, filter_query, highlight_terms
+from searchweb.query.spelling import fuzzy_alternatives, suggest_query
 from searchweb.query.syntax import (
     Item,
     VisitorQuery,
@@ -36,101 +35,10 @@ from searchweb.query.syntax import (
     parse_visitor_query,
     with_synonyms,
 )
+from searchweb.records import FacetCounts, Hit, SearchOptions, SearchRequest, SearchResults
 
-SORTS = ("relevance", "newest", "oldest")
 # With this many results or fewer, "did you mean" looks for a better spelling.
 FEW_RESULTS = 2
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    """A validated search: the text, the page, the filters and the order."""
-
-    query: str
-    page: int = 1
-    per_page: int = 10
-    sort: str = "relevance"
-    filters: Filters = field(default_factory=Filters)
-    with_facets: bool = True
-    with_snippets: bool = True
-    partial: bool = False  # typed so far: the last word may be unfinished
-
-
-@dataclass(frozen=True)
-class SnippetSettings:
-    """How much of each hit's body the snippet shows (from the deployment's Settings)."""
-
-    fragments: int = 2
-    context_chars: int = 90
-
-
-@dataclass(frozen=True)
-class SearchOptions:
-    """What the deployment adds to every search: languages, snippets, synonyms."""
-
-    languages: tuple[str, ...] = ("en",)
-    snippets: SnippetSettings = field(default_factory=SnippetSettings)
-    synonyms: tuple[tuple[str, str], ...] = ()
-    recency_boost: float = 0.0  # see searchweb.ranking
-    time_limit: float = 2.0  # seconds one search may take before it returns what it has
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One result, ready to show: `title_html` and `snippet_html` are escaped HTML."""
-
-    url: str
-    title: str
-    title_html: str
-    snippet_html: str
-    date: str | None
-    author: str | None
-    categories: list[str]
-    tags: list[str]
-    score: float
-
-    def to_dict(self) -> dict:
-        # Not dataclasses.asdict: its deep copy was 5% of an API answer's time.
-        return {**vars(self), "categories": list(self.categories), "tags": list(self.tags)}
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    """A page of results plus what the page needs to say about them."""
-
-    query: str
-    total: int
-    page: int
-    per_page: int
-    hits: list[Hit]
-    took_ms: float
-    notices: list[str] = field(default_factory=list)
-    sort: str = "relevance"
-    filters: Filters = field(default_factory=Filters)
-    facets: FacetCounts = field(default_factory=FacetCounts)
-    suggestion: Suggestion | None = None
-    fuzzy: bool = False
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page)) if self.total else 0
-
-    def to_dict(self) -> dict:
-        return {
-            "query": self.query,
-            "total": self.total,
-            "page": self.page,
-            "per_page": self.per_page,
-            "pages": self.pages,
-            "took_ms": self.took_ms,
-            "sort": self.sort,
-            "filters": self.filters.to_dict(),
-            "facets": self.facets.to_dict(),
-            "suggestion": self.suggestion.to_dict() if self.suggestion else None,
-            "fuzzy": self.fuzzy,
-            "notices": list(self.notices),
-            "results": [hit.to_dict() for hit in self.hits],
-        }
 
 
 @dataclass

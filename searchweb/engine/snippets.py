@@ -21,7 +21,7 @@ import numpy as np
 from whoosh.analysis import Analyzer
 from whoosh.support.charset import accent_map
 
-from indexer.index.analysis import TOKEN_PATTERN
+from indexer.index import TOKEN_PATTERN
 
 ELLIPSIS = " … "
 _WORD = re.compile(TOKEN_PATTERN)

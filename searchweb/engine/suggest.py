@@ -1,42 +1,26 @@
 """Autocomplete: post titles and words for what a visitor has typed so far.
 
 It must answer in a few milliseconds on every keystroke, so its work is bounded: the last
-(partial) word is completed from the field's words held in memory (searchweb.vocabulary),
+(partial) word is completed from the field's words held in memory (searchweb.query.vocabulary),
 and titles come from one search of the title fields for the most widespread completions.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from whoosh import query as q
 from whoosh.searching import Searcher
 
-from indexer.index.schema import title_field
+from indexer.index import title_field
 from searchweb.engine.evaluate import evaluate
 from searchweb.query.matching import analysed_query, expand_prefix
 from searchweb.query.spelling import spelling_fields
 from searchweb.query.vocabulary import most_common
+from searchweb.records import Completion
 
 MAX_PREFIX_CHARS = 64
 # The last word of a title search completes to this many of the most frequent words.
 TITLE_COMPLETIONS = 8
-
-
-@dataclass(frozen=True)
-class Completion:
-    """One autocomplete entry: a post title (with its URL) or a word of the index."""
-
-    kind: str  # "title" or "term"
-    text: str
-    url: str | None = None
-
-    def to_dict(self) -> dict:
-        data = {"kind": self.kind, "text": self.text}
-        if self.url:
-            data["url"] = self.url
-        return data
 
 
 def suggest(

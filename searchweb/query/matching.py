@@ -1,4 +1,4 @@
-"""A parsed visitor query → Whoosh query objects, built directly (no query-syntax parser).
+"""A parsed visitor query and its filters → Whoosh query objects, built directly.
 
 Each item is analysed with the analyzer of every field it is matched against (taken from the
 index's own schema), so stemming, stop words and accent folding agree with what was indexed.
@@ -9,15 +9,18 @@ queries, the nearness bonus for words typed next to each other, and the prefix b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from itertools import islice, pairwise
 
 from whoosh import query as q
 from whoosh.fields import Schema
 from whoosh.reading import IndexReader
 
-from indexer.index.schema import body_field, title_field
+from indexer.index import body_field, title_field
+from searchweb.query.dates import DateRange
 from searchweb.query.syntax import Item, VisitorQuery
 from searchweb.query.vocabulary import most_common
+from searchweb.records import Filters
 
 # Relative weight of a match in each kind of field. The body field holds the title too, so
 # the title's own weight is a bonus on top: 0.3 was best on both relevance benchmarks
@@ -239,3 +242,34 @@ def highlight_terms(parsed: VisitorQuery, context: MatchContext, name: str) -> f
         else:
             terms.update(t.text for t in analyzer(item.text, mode="query"))
     return frozenset(terms)
+
+
+def filter_query(filters: Filters, extra_dates: DateRange | None = None) -> q.Query | None:
+    """The Whoosh query that keeps only posts passing every filter (None: no filter)."""
+    parts: list[q.Query] = []
+    years = [_year_range(year) for year in filters.year]
+    if years:
+        parts.append(q.Or(years))
+    for name, key in (("category", "category"), ("tag", "tag"), ("author", "author_name")):
+        values = getattr(filters, name)
+        if values:
+            lowered = name != "author"  # keyword fields are lowercased in the index
+            terms = [q.Term(key, v.lower() if lowered else v) for v in values]
+            parts.append(q.Or(terms))
+    for dates in (filters.dates, extra_dates):
+        if dates:
+            parts.append(_date_range(dates))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else q.And(parts)
+
+
+def _year_range(year: str) -> q.Query:
+    return _date_range(DateRange(date(int(year), 1, 1), date(int(year), 12, 31)))
+
+
+def _date_range(dates: DateRange) -> q.Query:
+    if dates.is_empty():
+        return q.NullQuery
+    start, end = dates.bounds()
+    return q.DateRange("date", start, end)

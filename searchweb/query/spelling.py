@@ -8,33 +8,22 @@ tolerates one typo, an 8-letter word two), and the most frequent close word wins
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from whoosh.reading import IndexReader
 
-from indexer.index.schema import body_field
+from indexer.index import body_field
 from searchweb.query.syntax import VisitorQuery
 from searchweb.query.vocabulary import Vocabulary, segment_vocabulary
+from searchweb.records import Suggestion
 
 # A word found in fewer posts than this may be a typo worth correcting.
 RARE_WORD_DOCS = 2
 # A correction must be this many times more frequent than the typed word.
 CORRECTION_GAIN = 3
 FUZZY_ALTERNATIVES = 4
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A corrected query: `text` to search, `html` with the changed words in <mark>."""
-
-    text: str
-    html: str
-
-    def to_dict(self) -> dict:
-        return {"text": self.text, "html": self.html}
 
 
 def max_edits(word: str) -> int:

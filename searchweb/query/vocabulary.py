@@ -13,15 +13,13 @@ A word's count is the sum over segments, as Whoosh's own `doc_frequency` gives i
 
 from __future__ import annotations
 
-import threading
 from bisect import bisect_left
-from collections import OrderedDict
 from functools import cached_property
 
 import numpy as np
 from whoosh.reading import IndexReader
 
-from searchweb.engine.columns import segment_key
+from indexer.index import SegmentCache, segment_key
 
 # (segment, field) word lists kept per process; a site has a few segments and, per
 # language, a title, a body-spelling and a taxonomy field that get asked.
@@ -63,24 +61,12 @@ class Vocabulary:
         return [word[1:] for word in self.words]
 
 
-_cache: OrderedDict[tuple[str, str], Vocabulary] = OrderedDict()
-_lock = threading.Lock()
+_vocabularies: SegmentCache[Vocabulary] = SegmentCache(_CACHE_SIZE)
 
 
 def segment_vocabulary(reader: IndexReader, name: str) -> Vocabulary:
     """The vocabulary of field `name` in one segment reader (a leaf of leaf_readers())."""
-    key = (segment_key(reader), name)
-    with _lock:
-        found = _cache.get(key)
-        if found is not None:
-            _cache.move_to_end(key)
-            return found
-    found = _read(reader, name)
-    with _lock:
-        _cache[key] = found
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return found
+    return _vocabularies.get((segment_key(reader), name), lambda: _read(reader, name))
 
 
 def _read(reader: IndexReader, name: str) -> Vocabulary:

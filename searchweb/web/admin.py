@@ -4,83 +4,76 @@
 `{"url": "https://site/2024/05/new-post/"}` (fetch it again and index it with the saved
 site template) or `{"delete": "https://site/..."}` (remove it). A WordPress site calls it
 on publish, update and trash. The endpoint does not exist (404) unless `admin_token` is
-set; the token is compared in constant time. The work itself is the indexer's
-(`indexer.pipeline.reindex_url` / `delete_url`): one writer, waiting for the lock at most
-ADMIN_LOCK_TIMEOUT seconds, so a running full crawl answers 503 rather than a hung request.
-The searchers of this process pick the commit up on their next query.
+set. The work itself is the indexer's, through searchweb.indexing: one writer, waiting for
+the lock at most ADMIN_LOCK_TIMEOUT seconds, so a running full crawl answers 503 rather
+than a hung request. The searchers of this process pick the commit up on their next query.
 """
 
 from __future__ import annotations
 
-import hmac
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
-from indexer.errors import IndexLockedError, PostsearchError
-from indexer.index.store import WhooshPostStore
-from indexer.pipeline.run import delete_url, reindex_url
-from indexer.sources.crawl import crawl_key
-from searchweb.cli.main import crawl_options, selector_overrides
+from indexer.api import IndexLockedError, IndexSummary, PostsearchError, normalize_url
 from searchweb.config import Settings
+from searchweb.indexing import delete_page, reindex_page
+from searchweb.web import context
+from searchweb.web.auth import supplied_token, token_matches
+from searchweb.web.errors import error_response
 
 admin = Blueprint("admin", __name__)
 ADMIN_LOCK_TIMEOUT = 10.0
 MAX_URL_CHARS = 2000
 
 
-def _error(code: str, message: str, status: int, headers: dict | None = None):
-    """The API's one error shape (as searchweb.app.error_response, without importing the
-    app module, which registers this blueprint)."""
-    return jsonify(error={"code": code, "message": message}), status, headers or {}
-
-
 @admin.post("/api/admin/reindex")
 def reindex():
-    settings: Settings = current_app.config["SETTINGS"]
+    settings = context.settings()
     if not settings.admin_token:
-        return _error("not_found", "the admin API is off (no admin_token configured)", 404)
-    if not _authorized(settings.admin_token):
-        return _error(
+        return error_response("not_found", "the admin API is off (no admin_token configured)", 404)
+    if not token_matches(supplied_token(), settings.admin_token):
+        return error_response(
             "unauthorized", "a valid bearer token is required", 401, {"WWW-Authenticate": "Bearer"}
         )
     action, target = _read_body()
     if action is None:
-        return _error("invalid_body", 'send {"url": URL} or {"delete": URL}', 400)
+        return error_response("invalid_body", 'send {"url": URL} or {"delete": URL}', 400)
     if not _on_site(target, settings):
-        return _error("off_site", f"{target} is not on {settings.site_url or 'the site'}", 400)
-    store = WhooshPostStore(settings.index_dir, lock_timeout=ADMIN_LOCK_TIMEOUT)
+        site = settings.site_url or "the site"
+        return error_response("off_site", f"{target} is not on {site}", 400)
     try:
         if action == "delete":
-            found = delete_url(crawl_key(target), store, settings.site_url)
-            return jsonify(status="deleted" if found else "absent", url=crawl_key(target))
-        return _reindexed(target, store, settings)
+            summary = delete_page(target, settings, ADMIN_LOCK_TIMEOUT)
+            status = "deleted" if summary.deleted else "absent"
+            return _answer(summary, status=status, url=normalize_url(target))
+        return _reindexed(target, reindex_page(target, settings, ADMIN_LOCK_TIMEOUT))
     except IndexLockedError as error:
-        return _error("index_busy", str(error), 503, {"Retry-After": "30"})
+        return error_response("index_busy", str(error), 503, {"Retry-After": "30"})
     except PostsearchError as error:
-        return _error("reindex_failed", str(error), 502)
+        return error_response("reindex_failed", str(error), 502)
 
 
-def _reindexed(url: str, store: WhooshPostStore, settings: Settings):
-    options = crawl_options(settings, start_url=settings.site_url)
-    summary = reindex_url(url, store, options, settings.site_url, selector_overrides(settings))
+def _reindexed(url: str, summary: IndexSummary):
     if summary.indexed:
-        return jsonify(status="indexed", url=summary.indexed[0])
+        return _answer(summary, status="indexed", url=summary.indexed[0])
     if summary.deleted:
-        return jsonify(status="deleted", url=summary.deleted[0], reason="gone from the site")
+        url, reason = summary.deleted[0], "gone from the site"
+        return _answer(summary, status="deleted", url=url, reason=reason)
     if summary.skipped:
         skip = summary.skipped[0]
-        return jsonify(status="skipped", url=skip.url, reason=skip.reason)
+        return _answer(summary, status="skipped", url=skip.url, reason=skip.reason)
     if summary.failed:
-        return _error("fetch_failed", f"{url}: {summary.failed[0].reason}", 502)
-    return jsonify(status="unchanged", url=url)
+        return error_response("fetch_failed", f"{url}: {summary.failed[0].reason}", 502)
+    return _answer(summary, status="unchanged", url=url)
 
 
-def _authorized(token: str) -> bool:
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(
-        given.strip().encode("utf-8"), token.encode("utf-8")
-    )
+def _answer(summary: IndexSummary, **fields: object):
+    """The webhook's answer; a warning (the posts are indexed, an accelerator is not) rides
+    along without changing the status."""
+    if summary.warnings:
+        fields["warnings"] = summary.warnings
+    return jsonify(fields)
 
 
 def _read_body() -> tuple[str | None, str]:

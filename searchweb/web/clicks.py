@@ -1,9 +1,9 @@
 """The query log's web side: which searches are logged, click-through links and the beacon.
 
 `init_querylog(app)` wraps the app's backend so that a visitor's search (the results page or
-`/api/search`, not a search-as-you-type fetch) is handed to the log, and registers `/click`
-(a redirect that only goes to posts in the index, so it is no open redirect), the
-`/api/click` beacon and the report's routes.
+`/api/search`, not a search-as-you-type fetch) is handed to the log. The `clicks` blueprint
+holds `/click` (a redirect that only goes to posts in the index, so it is no open redirect)
+and the `/api/click` beacon.
 """
 
 from __future__ import annotations
@@ -12,17 +12,7 @@ import atexit
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from flask import (
-    Blueprint,
-    Flask,
-    Response,
-    current_app,
-    g,
-    has_request_context,
-    jsonify,
-    redirect,
-    url_for,
-)
+from flask import Blueprint, Flask, Response, g, has_request_context, redirect, url_for
 from flask import request as flask_request
 
 from searchweb.analytics.querylog import (
@@ -33,11 +23,13 @@ from searchweb.analytics.querylog import (
     log_path,
 )
 from searchweb.config import Settings
-from searchweb.engine.backend import SearchBackend
-from searchweb.engine.search import SearchRequest, SearchResults
+from searchweb.engine.backend import SUGGEST_LIMIT, SearchBackend
+from searchweb.records import Completion, SearchRequest, SearchResults
+from searchweb.web import context
+from searchweb.web.errors import error_response
 
 # The routes whose searches are a visitor's searches (others, e.g. a report, are not logged).
-LOGGED_ENDPOINTS = frozenset({"web.results_page", "api_search"})
+LOGGED_ENDPOINTS = frozenset({"web.results_page", "api.search"})
 # Sent by a script for as-you-type requests, so "s", "so", "sou"… are not logged as searches:
 # the header `X-Postsearch-Log: no`, or `log=0` in the URL (no CORS preflight for the widget).
 NO_LOG_HEADER = "X-Postsearch-Log"
@@ -46,7 +38,7 @@ NOT_FILTERS = frozenset(
     {"q", "s", "page", "per_page", "sid", "url", "rank", "token", "log", "partial"}
 )
 
-querylog_bp = Blueprint("querylog", __name__)
+clicks = Blueprint("clicks", __name__)
 
 
 class LoggedBackend:
@@ -67,8 +59,17 @@ class LoggedBackend:
             g.search_id = log_search(self.log, flask_request.args, results)
         return results
 
-    def __getattr__(self, name: str):  # suggest, doc_count, has_url… pass through
-        return getattr(self.inner, name)
+    def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[Completion]:
+        return self.inner.suggest(prefix, limit)
+
+    def has_url(self, url: str) -> bool:
+        return self.inner.has_url(url)
+
+    def doc_count(self) -> int:
+        return self.inner.doc_count()
+
+    def warm_up(self) -> float:
+        return self.inner.warm_up()
 
 
 def _is_visitor_search() -> bool:
@@ -92,21 +93,18 @@ def log_search(log: QueryLog, args: Mapping[str, str], results: SearchResults) -
 
 
 def init_querylog(app: Flask) -> QueryLog | None:
-    """Register the click and report routes and, unless switched off, start the log.
+    """Start the log, unless switched off, and route visitors' searches through it.
 
-    Call from create_app() once the backend is in app.extensions["postsearch"].
+    Call from create_app() once the backend is in the app's extensions.
     """
-    settings: Settings = app.config["SETTINGS"]
+    settings: Settings = app.config[context.SETTINGS_KEY]
     log = None
     if settings.query_log:
         log = QueryLog(log_path(settings), max_rows=settings.query_log_max_rows)
-        app.extensions["postsearch"] = LoggedBackend(app.extensions["postsearch"], log)
+        plain = app.extensions[context.PLAIN_BACKEND_KEY]
+        app.extensions[context.BACKEND_KEY] = LoggedBackend(plain, log)
         atexit.register(log.close, 2.0)
-    app.extensions["querylog"] = log
-    from searchweb.web.report_page import report_bp  # the report reads this module's log
-
-    app.register_blueprint(querylog_bp)
-    app.register_blueprint(report_bp)
+    app.extensions[context.QUERYLOG_KEY] = log
     app.add_template_global(click_href)
     app.after_request(_search_id_header)
     return log
@@ -118,7 +116,7 @@ def click_href(url: str, rank: int) -> str:
     if not sid:
         return url
     query = flask_request.args.get("q") or flask_request.args.get("s") or ""
-    return url_for("querylog.click", q=query, url=url, rank=rank, sid=sid)
+    return url_for("clicks.click", q=query, url=url, rank=rank, sid=sid)
 
 
 def _search_id_header(response: Response) -> Response:
@@ -130,23 +128,13 @@ def _search_id_header(response: Response) -> Response:
     return response
 
 
-def search_backend() -> SearchBackend:
-    """The app's backend without the logging wrapper (for searches that are not a visitor's)."""
-    backend = current_app.extensions["postsearch"]
-    return backend.inner if isinstance(backend, LoggedBackend) else backend
-
-
-def _querylog() -> QueryLog | None:
-    return current_app.extensions.get("querylog")
-
-
 def _known_result(url: object) -> bool:
     """Only a post in the index may be a click's target: /click is not an open redirect."""
     return (
         isinstance(url, str)
         and 0 < len(url) <= MAX_URL_CHARS
         and urlsplit(url).scheme in ("http", "https")
-        and bool(search_backend().has_url(url))
+        and bool(context.plain_backend().has_url(url))
     )
 
 
@@ -158,13 +146,13 @@ def _rank(value: object) -> int | None:
     return rank if 1 <= rank <= 100_000 else None
 
 
-@querylog_bp.get("/click")
+@clicks.get("/click")
 def click():
     """Record a click on a result, then send the visitor on to it."""
     url = flask_request.args.get("url", "")
     if not _known_result(url):
         return Response("Not a result of this search.", 404, mimetype="text/plain")
-    log, sid = _querylog(), flask_request.args.get("sid", "")
+    log, sid = context.querylog(), flask_request.args.get("sid", "")
     rank = _rank(flask_request.args.get("rank"))
     if log is not None and rank is not None:
         log.record_click(sid, url, rank)
@@ -173,22 +161,18 @@ def click():
     return response
 
 
-@querylog_bp.post("/api/click")
+@clicks.post("/api/click")
 def api_click():
     """The beacon of the page's or the widget's script: {search_id, url, rank}; 204."""
     data = flask_request.get_json(force=True, silent=True)  # sendBeacon sends text/plain
     if not isinstance(data, dict):
-        return _error("invalid_click", "send a JSON object {search_id, url, rank}")
+        return error_response("invalid_click", "send a JSON object {search_id, url, rank}", 400)
     sid, url, rank = data.get("search_id"), data.get("url"), _rank(data.get("rank"))
     if not is_search_id(sid) or rank is None:
-        return _error("invalid_click", "search_id and rank (1 or more) are required")
+        return error_response("invalid_click", "search_id and rank (1 or more) are required", 400)
     if not _known_result(url):
-        return _error("unknown_url", "url is not a result of this search", 404)
-    log = _querylog()
+        return error_response("unknown_url", "url is not a result of this search", 404)
+    log = context.querylog()
     if log is not None:
         log.record_click(sid, url, rank)
     return Response(status=204)
-
-
-def _error(code: str, message: str, status: int = 400):
-    return jsonify(error={"code": code, "message": message}), status

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from indexer import __version__
 from searchweb.config import Settings
-from searchweb.engine.search import SORTS
+from searchweb.records import SORTS
 from searchweb.web.params import MAX_FILTER_VALUES, MAX_SUGGEST_LIMIT
 
 

@@ -22,9 +22,10 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from searchweb.config import Settings
+from searchweb.web import context
 from searchweb.web.params import ParameterError, query_text, search_request
 
-bp = Blueprint("web", __name__)
+pages = Blueprint("web", __name__)
 
 FACETS = (("year", "Year"), ("category", "Category"), ("author", "Author"), ("tag", "Tag"))
 RANGES = (("from", "From"), ("to", "To"))
@@ -79,25 +80,25 @@ class ResultsView:
     clear_filters: str | None
 
 
-@bp.app_template_filter("mark_only")
+@pages.app_template_filter("mark_only")
 def mark_only(html: str | None) -> Markup:
     """Trust highlighted HTML only if it really is escaped text plus <mark> tags."""
     html = html or ""
     return Markup(html) if MARK_ONLY.fullmatch(html) else escape(html)
 
 
-@bp.get("/")
-@bp.get("/search")
+@pages.get("/")
+@pages.get("/search")
 def results_page():
     """The results page (also the home page): complete without JavaScript."""
-    settings: Settings = current_app.config["SETTINGS"]
+    settings = context.settings()
     pairs = visitor_params(request.args)
     data, error = _run_search(request.args, pairs, settings)
     view = build_view(pairs, data, error, settings)
     return render_template("search.html", settings=settings, query=view.query, view=view)
 
 
-@bp.get("/widget.js")
+@pages.get("/widget.js")
 def widget_js():
     """The embeddable widget: one script tag on any page of the site (see static/widget.js)."""
     response = current_app.response_class(_widget_source(), mimetype="text/javascript")
@@ -111,17 +112,17 @@ def widget_js():
 
 @cache
 def _widget_source() -> bytes:
-    return (Path(bp.root_path) / "static" / "widget.js").read_bytes()
+    return (Path(pages.root_path) / "static" / "widget.js").read_bytes()
 
 
-@bp.get("/theme.css")
+@pages.get("/theme.css")
 def theme_css():
     """The deployment's own colours, over static/style.css's defaults (linked only when set).
 
     Reads `accent_color` / `accent_color_dark` (#rrggbb) if Settings has them; a value that
     is not a hex colour is ignored rather than written into CSS.
     """
-    settings: Settings = current_app.config["SETTINGS"]
+    settings = context.settings()
     light, dark = _colour(settings, "accent_color"), _colour(settings, "accent_color_dark")
     css = f":root {{ --accent: {light}; }}\n" if light else ""
     if dark:
@@ -136,9 +137,9 @@ def _colour(settings: Settings, name: str) -> str:
     return value if HEX_COLOUR.fullmatch(value) else ""
 
 
-@bp.app_context_processor
+@pages.app_context_processor
 def _theme() -> dict[str, bool]:
-    settings = current_app.config["SETTINGS"]
+    settings = context.settings()
     return {
         "has_theme": bool(
             _colour(settings, "accent_color") or _colour(settings, "accent_color_dark")
@@ -146,10 +147,10 @@ def _theme() -> dict[str, bool]:
     }
 
 
-@bp.get("/opensearch.xml")
+@pages.get("/opensearch.xml")
 def opensearch():
     """Lets a browser add the site's search to its address bar."""
-    settings: Settings = current_app.config["SETTINGS"]
+    settings = context.settings()
     body = render_template(
         "opensearch.xml",
         short_name=settings.site_name[:SHORT_NAME_CHARS],
@@ -193,8 +194,7 @@ def _run_search(
         if not text:
             return None, error
         search, notices = search_request(MultiDict({"q": text}), settings)
-    backend = current_app.extensions["postsearch"]
-    return backend.search(search, notices).to_dict(), error
+    return context.backend().search(search, notices).to_dict(), error
 
 
 def build_view(

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from searchweb.config import Settings
-from searchweb.engine.facets import Filters
-from searchweb.engine.search import SORTS, SearchRequest
 from searchweb.query.dates import DateRange, parse_day
+from searchweb.records import SORTS, Filters, SearchRequest
 
 # Bounds on what one request may ask for: values per filter and characters per value.
 MAX_FILTER_VALUES = 10

@@ -6,9 +6,7 @@ class only so the strict Content-Security-Policy holds.
 
 from __future__ import annotations
 
-import hmac
-
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from markupsafe import Markup, escape
 
 from searchweb.analytics.querylog import log_path
@@ -16,13 +14,13 @@ from searchweb.analytics.report import (
     DEFAULT_SINCE_DAYS,
     MAX_SINCE_DAYS,
     PeriodStat,
+    answer_counts,
     build_report,
 )
-from searchweb.config import Settings
-from searchweb.engine.search import SearchRequest
-from searchweb.web.clicks import search_backend
+from searchweb.web import context
+from searchweb.web.auth import supplied_token, token_matches
 
-report_bp = Blueprint("report", __name__)
+report = Blueprint("report", __name__)
 
 
 CHART_W, CHART_H = 720, 240
@@ -94,39 +92,31 @@ def _axes(plot_w: float, plot_h: float, peak: int, days: list[PeriodStat]) -> st
 # header (scripts) or posted from the page's small form (a browser); no cookie either way.
 
 
-@report_bp.route("/admin/report", methods=["GET", "POST"])
+@report.route("/admin/report", methods=["GET", "POST"])
 def admin_report():
-    settings: Settings = current_app.config["SETTINGS"]
+    settings = context.settings()
     if not settings.admin_token:
         abort(404)
-    supplied = _supplied_token()
-    if not hmac.compare_digest(supplied.encode(), settings.admin_token.encode()):
+    supplied = supplied_token(allow_form=True)
+    if not token_matches(supplied, settings.admin_token):
         failed = bool(supplied)
         body = render_template("report.html", settings=settings, login=True, failed=failed)
         response = _private(Response(body, 403 if failed else 401))
         response.headers["WWW-Authenticate"] = 'Bearer realm="postsearch admin"'
         return response
     since = _since_days(request.values.get("since"))
-    report = build_report(log_path(settings), since_days=since, answers=answers_now)
+    answers = answer_counts(context.plain_backend())
+    found = build_report(log_path(settings), since_days=since, answers=answers)
     body = render_template(
         "report.html",
         settings=settings,
         login=False,
-        report=report,
-        chart=svg_chart(report.days),
-        log_on=current_app.extensions.get("querylog") is not None,
+        report=found,
+        chart=svg_chart(found.days),
+        log_on=context.querylog() is not None,
         token=supplied if request.method == "POST" else "",
     )
     return _private(Response(body))
-
-
-def _supplied_token() -> str:
-    header = request.headers.get("Authorization", "")
-    if header[:7].lower() == "bearer ":
-        return header[7:].strip()
-    if request.method == "POST":
-        return request.form.get("token", "")
-    return ""
 
 
 def _since_days(raw: str | None) -> int:
@@ -135,11 +125,6 @@ def _since_days(raw: str | None) -> int:
     except ValueError:
         return DEFAULT_SINCE_DAYS
     return min(max(days, 1), MAX_SINCE_DAYS)
-
-
-def answers_now(query: str) -> int:
-    """How many results `query` finds now (today's index and synonyms); not itself logged."""
-    return search_backend().search(SearchRequest(query, 1, 1)).total
 
 
 def _private(response: Response) -> Response:

@@ -1,0 +1,37 @@
+"""`postsearch serve`: the results page, the JSON API and the widget, under waitress.
+
+    postsearch serve [--index DIR] [--host 127.0.0.1] [--port 8000] [--threads 8]
+
+The index is opened and warmed (columns, word lists, stemmers) before the server listens,
+so the first visitor does not wait for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from indexer import __version__
+from searchweb.cli.options import overrides_from
+from searchweb.web.app import create_app
+from searchweb.web.context import PLAIN_BACKEND_KEY
+
+
+def add_command(commands, shared: argparse.ArgumentParser) -> None:
+    serve = commands.add_parser(
+        "serve", parents=[shared], help="serve the search page and JSON API"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument("--threads", type=int, default=8, help="requests served at once")
+    serve.set_defaults(run=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from waitress import serve  # the server's own import: the other commands need none of it
+
+    app = create_app(config=overrides_from(args), config_file=args.config)
+    warmed = app.extensions[PLAIN_BACKEND_KEY].warm_up()
+    where = f"http://{args.host}:{args.port}"
+    print(f"postsearch {__version__} serving on {where} (index read in {warmed:.1f} s)", flush=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="postsearch")
+    return 0

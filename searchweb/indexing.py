@@ -1,0 +1,71 @@
+"""Where the server and the command line meet the indexer: Settings in, indexer calls out.
+
+A deployment's Settings say where the index is, how the crawler may behave and which CSS
+selectors override extraction; the indexer knows nothing of Settings. These functions turn
+one into the other and call the indexer's public API (`indexer.api`), for the CLI's
+`index` command and for the publish webhook.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indexer.api import (
+    CrawlOptions,
+    IndexSummary,
+    PostStore,
+    WhooshPostStore,
+    delete_url,
+    normalize_url,
+    reindex_url,
+)
+from searchweb.config import Settings
+
+SELECTOR_SETTINGS = (
+    "content_selector",
+    "ignore_selectors",
+    "title_selector",
+    "date_selector",
+    "author_selector",
+    "category_selector",
+    "tag_selector",
+)
+
+
+def open_store(settings: Settings, lock_timeout: float, rebuild: bool = False) -> PostStore:
+    """The PostStore of the deployment's index (one batch of writes per `with`)."""
+    return WhooshPostStore(settings.index_dir, lock_timeout=lock_timeout, rebuild=rebuild)
+
+
+def selector_overrides(settings: Settings) -> dict[str, Any]:
+    """The config's extraction selectors that are set, as the extractor's overrides."""
+    return {name: getattr(settings, name) for name in SELECTOR_SETTINGS if getattr(settings, name)}
+
+
+def crawl_options(settings: Settings, start_url: str | None = None) -> CrawlOptions:
+    """The crawler's bounds from the site's config (the start URL is the source given)."""
+    return CrawlOptions(
+        start_url=start_url or settings.site_url or "http://localhost/",
+        allowed_hosts=settings.allowed_hosts,
+        delay=settings.crawl_delay,
+        concurrency=settings.crawl_concurrency,
+        max_pages=settings.crawl_max_pages,
+        max_page_bytes=settings.crawl_max_page_bytes,
+        timeout=settings.crawl_timeout,
+    )
+
+
+def reindex_page(url: str, settings: Settings, lock_timeout: float) -> IndexSummary:
+    """Fetch one page of the site again and index it (or delete it, if it is gone)."""
+    return reindex_url(
+        url,
+        open_store(settings, lock_timeout),
+        crawl_options(settings, start_url=settings.site_url),
+        settings.site_url,
+        selector_overrides(settings),
+    )
+
+
+def delete_page(url: str, settings: Settings, lock_timeout: float) -> IndexSummary:
+    """Remove the post stored under `url` (its normal spelling)."""
+    return delete_url(normalize_url(url), open_store(settings, lock_timeout), settings.site_url)

@@ -1,0 +1,39 @@
+"""The JSON API's one error shape, and the handlers that answer every failure with it.
+
+`{"error": {"code": "...", "message": "..."}}` with a 4xx or 5xx status: `code` is stable
+for programs, `message` is for people. The HTML pages keep Flask's own pages; a bug never
+leaks a traceback to either.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from searchweb.web.params import ParameterError
+
+
+def error_response(code: str, message: str, status: int, headers: dict | None = None):
+    """The one error answer of the JSON API."""
+    return jsonify(error={"code": code, "message": message}), status, headers or {}
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ParameterError)
+    def parameter_error(problem: ParameterError):
+        return error_response(problem.code, problem.message, problem.status)
+
+    @app.errorhandler(HTTPException)
+    def http_error(problem: HTTPException):
+        if request.path.startswith("/api/"):
+            code = (problem.name or "error").lower().replace(" ", "_")
+            return error_response(code, problem.description or "", problem.code or 500)
+        return problem
+
+    @app.errorhandler(Exception)
+    def unexpected_error(problem: Exception):
+        # A bug must not leak a traceback or an HTML page to an API client.
+        app.logger.exception("unexpected error on %s", request.path)
+        if request.path.startswith("/api/"):
+            return error_response("internal_error", "the search failed unexpectedly", 500)
+        return "Internal server error", 500
