@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install demo demo-index test test-quick lint format extract-score eval bench bench-quick \
-        bench-relevance bench-crawl harden screenshots clean
+        bench-relevance bench-known-item bench-crawl harden screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ bench-quick: $(STAMP)
 ## nDCG@10 on Cranfield and SciFact through the product, tantivy and SQLite FTS5 beside it
 bench-relevance: $(STAMP)
 	$(BIN)/python bench/relevance_peers.py --data ../shared/bench/relevance --collections cranfield,scifact
+
+## Finding a post by 2-3 words of its title: MRR@10 beside SQLite FTS5 on every public corpus
+bench-known-item: $(STAMP)
+	$(BIN)/python bench/known_item.py
 
 ## Crawl the sowrey corpus over loopback, then recrawl it unchanged
 bench-crawl: $(STAMP)

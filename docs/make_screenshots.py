@@ -1,4 +1,6 @@
-"""Screenshots of the demo blog's results page for the README: desktop and phone, light and dark.
+"""Screenshots of the demo blog's pages for the README: the results page on a desktop and a phone,
+light and dark, the phone's filters open, a long post's deep links, a branded page and the
+404 page.
 
 Indexes data/demo-site into a temporary directory (or uses --index DIR), serves it with the
 real app under waitress on 127.0.0.1, and photographs the page with Debian's Chromium
@@ -29,13 +31,29 @@ CHROMIUM = "/usr/bin/chromium"
 OUT = REPO / "docs" / "screenshots"
 # Highlighting, facets with counts and an active filter chip (removable), as a visitor sees them.
 PAGE = "/search?q=garden&category=Gardening"
-VIEWPORTS = {"desktop": (1280, 900), "phone": (360, 780)}
+VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 SCHEMES = ("light", "dark")
+DEEP_LINKS = "/search?q=ferry+tide+saltmarsh"
+LOGO = "https://demo.postsearch.test/logo.svg"
+# A made-up logo for the branded screenshot: a green circle with a wave.
+LOGO_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="15" '
+    'fill="#0b6e4f"/><path d="M5 19c4-4 7 4 11 0s7 4 11 0" stroke="#fff" stroke-width="2.5" '
+    'fill="none"/></svg>'
+)
+BRANDING = {
+    "site_name": "Riverside Notes",
+    "logo_url": LOGO,
+    "accent_color": "#0b6e4f",
+    "accent_color_dark": "#7fd1b9",
+}
 
 
-def serve(index_dir: Path) -> tuple[str, object]:
-    """The real app over `index_dir`, configured as `make demo` configures it."""
-    app = create_app({"index_dir": str(index_dir)}, config_file=REPO / "data" / "demo.toml")
+def serve(index_dir: Path, **settings) -> tuple[str, object]:
+    """The real app over `index_dir`, configured as `make demo` configures it (plus
+    `settings`)."""
+    config = {"index_dir": str(index_dir), **settings}
+    app = create_app(config, config_file=REPO / "data" / "demo.toml")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -44,22 +62,42 @@ def serve(index_dir: Path) -> tuple[str, object]:
     return f"http://127.0.0.1:{port}", server
 
 
-def shoot(base_url: str, out: Path) -> list[Path]:
+def shoot(base_url: str, branded_url: str, out: Path) -> list[Path]:
     written = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        for device, (width, height) in VIEWPORTS.items():
+
+        def photograph(name: str, url: str, device: str = "desktop", scheme="light", then=None):
+            width, height = VIEWPORTS[device]
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, color_scheme=scheme
+            )
+            page = context.new_page()
+            page.route(
+                LOGO, lambda route: route.fulfill(content_type="image/svg+xml", body=LOGO_SVG)
+            )
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            if then:
+                then(page)
+            path = out / f"{name}.png"
+            page.screenshot(path=str(path))
+            written.append(path)
+            context.close()
+
+        for device in VIEWPORTS:
             for scheme in SCHEMES:
-                context = browser.new_context(
-                    viewport={"width": width, "height": height}, color_scheme=scheme
-                )
-                page = context.new_page()
-                page.goto(base_url + PAGE)
-                page.wait_for_load_state("networkidle")
-                path = out / f"results-{device}-{scheme}.png"
-                page.screenshot(path=str(path))
-                written.append(path)
-                context.close()
+                photograph(f"results-{device}-{scheme}", base_url + PAGE, device, scheme)
+        photograph(
+            "results-phone-filters-open",
+            base_url + PAGE,
+            "phone",
+            then=lambda page: page.locator("#facets > summary").click(),
+        )
+        photograph("results-deep-links", base_url + DEEP_LINKS)
+        photograph("branding-desktop", branded_url + PAGE)
+        photograph("branding-phone-dark", branded_url + PAGE, "phone", "dark")
+        photograph("not-found", branded_url + "/no/such/page", "phone")
         browser.close()
     return written
 
@@ -76,11 +114,13 @@ def main() -> int:
             index_dir = Path(tmp) / "index"
             index_sources([REPO / "data" / "demo-site"], WhooshPostStore(index_dir))
         base_url, server = serve(index_dir)
+        branded_url, branded = serve(index_dir, **BRANDING)
         try:
-            for path in shoot(base_url, args.out):
+            for path in shoot(base_url, branded_url, args.out):
                 print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
         finally:
             server.close()
+            branded.close()
     return 0
 
 

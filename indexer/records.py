@@ -28,6 +28,19 @@ class RawPage:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A heading of a post's body: where its text starts in the body, and its anchor.
+
+    `anchor` is the heading's own `id` when the page gives one, else the slug of its text,
+    which the widget gives the heading on the post's page.
+    """
+
+    offset: int
+    title: str
+    anchor: str
+
+
+@dataclass(frozen=True)
 class Post:
     """A blog post as the index stores it: the extractor's output, the store's input."""
 
@@ -40,6 +53,7 @@ class Post:
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     language: str = "en"
+    sections: tuple[Section, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from here; nothing else reads the environment.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 from indexer.errors import PostsearchError
 
 DEFAULT_INDEX_DIR = Path("data/index")
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 ENV_PREFIX = "POSTSEARCH_"
 # Settings may sit at the top level of the TOML file or under any of these tables.
 TABLES = ("site", "search", "web", "admin", "log", "crawl", "extract")
@@ -33,6 +35,11 @@ class Settings:
     index_dir: Path = DEFAULT_INDEX_DIR
     site_name: str = "postsearch"
     site_url: str = ""
+    # Branding: the results page's own look, without forking its templates.
+    logo_url: str = ""  # an image beside the site's name: http(s)://... or /path on this server
+    accent_color: str = ""  # #rrggbb for links, buttons and focus; "" keeps the default
+    accent_color_dark: str = ""  # the same in dark mode
+    templates_dir: Path | None = None  # its files replace the built-in templates of that name
     # Search: page sizes, bounds on a visitor's work, snippets, ranking.
     per_page: int = 10
     max_per_page: int = 50
@@ -46,6 +53,8 @@ class Settings:
     # Web: which other origins may call the JSON API from a browser, and request limits.
     cors_origins: tuple[str, ...] = ()
     rate_limit: str = "120 per minute"  # per client, on /api/*; "" turns it off
+    # Result links carry ?highlight=words, which the widget on the post's page marks.
+    highlight_links: bool = True
     admin_token: str = ""  # bearer token for /api/admin/*; "" disables the admin endpoints
     # Query log: private (no IP, no cookie), bounded, and can be switched off.
     query_log: bool = True
@@ -89,6 +98,19 @@ class Settings:
             raise ConfigError(f"query_time_limit must be positive, not {self.query_time_limit}")
         if self.crawl_timeout <= 0:
             raise ConfigError(f"crawl_timeout must be positive, not {self.crawl_timeout}")
+        self._check_branding()
+
+    def _check_branding(self) -> None:
+        for name in ("accent_color", "accent_color_dark"):
+            value = getattr(self, name)
+            if value and not HEX_COLOUR.fullmatch(value):
+                raise ConfigError(f"{name} must be a colour like #1a56b0, not {value!r}")
+        if self.logo_url and not self.logo_url.startswith(("https://", "http://", "/")):
+            raise ConfigError(
+                f"logo_url must be an http(s) address or a /path, not {self.logo_url!r}"
+            )
+        if self.templates_dir is not None and not self.templates_dir.is_dir():
+            raise ConfigError(f"templates_dir {self.templates_dir} is not a folder")
 
 
 def load_settings(

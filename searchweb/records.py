@@ -95,6 +95,19 @@ class SearchOptions:
 
 
 @dataclass(frozen=True)
+class SubResult:
+    """A section of a long post where the query's words are: its heading, the link to that
+    heading, and a snippet of the section (escaped HTML whose only tags are <mark>)."""
+
+    title: str
+    url: str
+    snippet_html: str
+
+    def to_dict(self) -> dict:
+        return {"title": self.title, "url": self.url, "snippet_html": self.snippet_html}
+
+
+@dataclass(frozen=True)
 class Hit:
     """One result, ready to show: `title_html` and `snippet_html` are escaped HTML."""
 
@@ -107,10 +120,16 @@ class Hit:
     categories: list[str]
     tags: list[str]
     score: float
+    sub_results: list[SubResult] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         # Not dataclasses.asdict: its deep copy was 5% of an API answer's time.
-        return {**vars(self), "categories": list(self.categories), "tags": list(self.tags)}
+        return {
+            **vars(self),
+            "categories": list(self.categories),
+            "tags": list(self.tags),
+            "sub_results": [sub.to_dict() for sub in self.sub_results],
+        }
 
 
 @dataclass(frozen=True)
@@ -176,3 +195,16 @@ class Completion:
         if self.url:
             data["url"] = self.url
         return data
+
+
+@dataclass(frozen=True)
+class RelatedPost:
+    """A post like another one (`/api/related`): plain text, as the widget shows it."""
+
+    url: str
+    title: str
+    date: str | None
+    summary: str
+
+    def to_dict(self) -> dict:
+        return {"url": self.url, "title": self.title, "date": self.date, "summary": self.summary}

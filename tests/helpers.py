@@ -278,14 +278,37 @@ HOST_PAGE = """<!doctype html>
 """
 
 
+# A post page of the stand-in blog: its canonical link names a demo post, and the widget
+# lists the posts related to it.
+RELATED_PAGE = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>A post with related posts</title>
+<link rel="canonical" href="{post}">
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body>
+<main>
+  <article><h1>A post</h1><p>The post's own text.</p></article>
+  <script src="{search}/widget.js" data-postsearch-related defer></script>
+</main>
+</body>
+</html>
+"""
+RELATED_POST = "https://demo.postsearch.test/2019/11/16/leaf-mould-the-laziest-compost/"
+
+
 class HostSite:
-    """A stand-in blog: a WSGI app whose one page embeds the widget of `search_url`."""
+    """A stand-in blog: a WSGI app whose pages embed the widget of `search_url`: `/` with the
+    search box, `/post/` a post with its related posts."""
 
     def __init__(self) -> None:
         self.search_url = ""
 
     def __call__(self, environ, start_response):
-        body = HOST_PAGE.format(search=self.search_url).encode("utf-8")
+        if environ.get("PATH_INFO") == "/post/":
+            page = RELATED_PAGE.format(search=self.search_url, post=RELATED_POST)
+        else:
+            page = HOST_PAGE.format(search=self.search_url)
+        body = page.encode("utf-8")
         start_response(
             "200 OK",
             [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],

@@ -117,6 +117,26 @@ def test_widget_page_has_no_serious_violations(axe_page, widget_servers, axe_sou
     assert axe_page.console_errors == []
 
 
+def test_related_posts_on_a_post_have_no_serious_violations(axe_page, widget_servers, axe_source):
+    axe_page.goto(widget_servers.allowed.url + "/post/")
+    related = axe_page.get_by_role("region", name="Related posts")
+    expect(related.get_by_role("link")).to_have_count(5)
+    assert audit(axe_page, axe_source) == []
+    assert axe_page.console_errors == []
+
+
+def test_results_page_on_a_phone_with_filters_open_has_no_serious_violations(
+    axe_page, demo_server, axe_source
+):
+    axe_page.set_viewport_size({"width": 390, "height": 844})
+    axe_page.goto(demo_server.url + "/search?q=walking+river")
+    axe_page.locator("#facets > summary").click()
+    expect(axe_page.locator('#facets [data-facet="year"] a').first).to_be_visible()
+    expect(axe_page.locator("#results .sub-results a").first).to_be_visible()
+    assert audit(axe_page, axe_source) == []
+    assert axe_page.console_errors == []
+
+
 def test_the_audit_reports_a_page_that_breaks_the_rules(page, axe_source):
     page.set_content(
         '<html lang="en"><title>Bad</title><main><input type="search">'

@@ -160,11 +160,16 @@ def test_follow_did_you_mean(page, demo_server):
     assert page.console_errors == []
 
 
-def test_zero_results_page_helps(page, demo_server):
+def test_zero_results_page_helps_and_says_so_once(page, demo_server):
     page.goto(demo_server.url + "/search?q=zzxqvw+kwyjibo")
-    expect(page.locator("#result-count")).to_contain_text("No posts match")
+    expect(page.locator("#result-count")).to_have_text("No results for zzxqvw kwyjibo.")
     expect(page.locator(".zero-results")).to_contain_text("Check the spelling")
     assert page.locator(RESULT).count() == 0
+    assert page.locator("main").inner_text().count("No results") == 1
+    # Typed into the box (the script redraws the page): still said once.
+    page.get_by_label("Search Demo blog").fill("qqxzvw")
+    expect(page.locator("#result-count")).to_have_text("No results for qqxzvw.")
+    assert page.locator("main").inner_text().count("No results") == 1
     assert page.console_errors == []
 
 

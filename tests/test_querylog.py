@@ -124,7 +124,7 @@ def test_click_redirects_to_an_indexed_post_and_is_recorded(app, tmp_path):
     sid, url = first_hit(client, "sourdough starter")
     response = client.get("/click", query_string={"q": "x", "url": url, "rank": 1, "sid": sid})
     assert response.status_code == 302
-    assert response.headers["Location"] == url
+    assert response.headers["Location"] == url + "?highlight=x"  # the words to mark on it
     assert app.extensions["querylog"].flush()
     assert rows(tmp_path / "log.sqlite3", "SELECT sid, url, rank FROM clicks") == [(sid, url, 1)]
 
@@ -149,7 +149,8 @@ def test_the_results_page_helper_links_through_click(app):
     with app.test_request_context("/search?q=bread"):
         from flask import g
 
-        assert app.jinja_env.globals["click_href"]("https://a.test/p/", 3) == "https://a.test/p/"
+        direct = app.jinja_env.globals["click_href"]("https://a.test/p/", 3)
+        assert direct == "https://a.test/p/?highlight=bread"
         g.search_id = "0123456789abcdef"
         href = app.jinja_env.globals["click_href"]("https://a.test/p/", 3)
     params = parse_qs(urlsplit(href).query)

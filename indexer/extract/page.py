@@ -24,6 +24,7 @@ from indexer.extract.classify import not_a_post_reason
 from indexer.extract.language import choose_language
 from indexer.extract.overrides import NO_OVERRIDES, ExtractionOverrides
 from indexer.extract.parse import parse_page
+from indexer.extract.sections import read_sections
 from indexer.extract.template import SiteTemplate
 from indexer.records import Post, RawPage, Skip
 
@@ -90,6 +91,7 @@ def extract(
     description = metadata.description_of(facts)
     unmarked = template is not None and template.uses_pagefind_body and not _pagefind_marked(facts)
     body = content.extract_body(soup, facts.vocabulary, facts.title_element, template, overrides)
+    sections = read_sections(soup, body)
     post = Post(
         url=address.url,
         title=fields.title,
@@ -100,6 +102,7 @@ def extract(
         categories=fields.categories,
         tags=fields.tags,
         language=choose_language(declared, body),
+        sections=sections,
     )
     reason = f"copy of {address.copy_of}" if address.copy_of else None
     reason = reason or (PAGEFIND_UNMARKED if unmarked else None)

@@ -79,6 +79,8 @@ def post_document(post: Post) -> dict:
             "author": post.author,
             "categories": list(post.categories),
             "tags": list(post.tags),
+            # Where each heading's section starts in the body, for a result's deep links.
+            "sections": [[s.offset, s.title, s.anchor] for s in post.sections],
         },
         "language": post.language,
         "content": pack_text(post.body),

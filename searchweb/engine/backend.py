@@ -24,12 +24,14 @@ from searchweb.config import Settings
 from searchweb.engine.columns import segment_columns
 from searchweb.engine.postings import field_lengths
 from searchweb.engine.ranking import weighting
+from searchweb.engine.related import related_posts
 from searchweb.engine.search import search
 from searchweb.engine.suggest import suggest
 from searchweb.query.spelling import spelling_fields
 from searchweb.query.vocabulary import vocabularies
 from searchweb.records import (
     Completion,
+    RelatedPost,
     SearchOptions,
     SearchRequest,
     SearchResults,
@@ -37,6 +39,7 @@ from searchweb.records import (
 )
 
 SUGGEST_LIMIT = 8
+RELATED_LIMIT = 5
 # Every this many searches, hand the allocator's free memory back to the system.
 TRIM_EVERY = 64
 
@@ -82,6 +85,9 @@ class SearchBackend(Protocol):
 
     def warm_up(self) -> float:
         """Load now what the first searches would otherwise wait for; the seconds it took."""
+
+    def related(self, url: str, limit: int = RELATED_LIMIT) -> list[RelatedPost] | None:
+        """Up to `limit` posts like the post at `url`, best first; None if it is not indexed."""
 
 
 class WhooshSearchBackend:
@@ -144,6 +150,9 @@ class WhooshSearchBackend:
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[Completion]:
         searcher = self.searcher()
         return suggest(searcher, prefix, self._local.options.languages, limit)
+
+    def related(self, url: str, limit: int = RELATED_LIMIT) -> list[RelatedPost] | None:
+        return related_posts(self.searcher(), url, limit)
 
     def has_url(self, url: str) -> bool:
         return self.searcher().document_number(url=url) is not None

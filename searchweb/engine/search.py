@@ -13,19 +13,20 @@ there are none, and make snippets for the hits shown only.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, partial
+from math import ceil
 
 import numpy as np
 from whoosh import query as q
 from whoosh.searching import Searcher
 
-from indexer.index import body_field, stored_text, title_field
 from searchweb.engine.columns import NO_DATE, segment_columns
 from searchweb.engine.evaluate import Matches, evaluate
+from searchweb.engine.exact import ExactPhrases, exact_phrases, keep_exact
 from searchweb.engine.facets import count_facets
-from searchweb.engine.snippets import snippet_html, title_html
+from searchweb.engine.hits import Highlights, to_hit
+from searchweb.engine.titles import lift_title_matches, title_pattern
 from searchweb.query.matching import MatchContext, build_query, filter_query, highlight_terms
 from searchweb.query.spelling import fuzzy_alternatives, suggest_query
 from searchweb.query.syntax import (
@@ -35,10 +36,7 @@ from searchweb.query.syntax import (
     parse_visitor_query,
     with_synonyms,
 )
-from searchweb.records import FacetCounts, Hit, SearchOptions, SearchRequest, SearchResults
-
-# With this many results or fewer, "did you mean" looks for a better spelling.
-FEW_RESULTS = 2
+from searchweb.records import FacetCounts, SearchOptions, SearchRequest, SearchResults
 
 
 @dataclass
@@ -50,6 +48,7 @@ class _Run:
     total: int
     docnums: np.ndarray
     timed_out: bool = False
+    exact: ExactPhrases = field(default_factory=ExactPhrases)
 
 
 def search(
@@ -64,14 +63,18 @@ def search(
     notices = list(notices or [])
     context = MatchContext(searcher.schema, searcher.reader(), tuple(options.languages))
     parsed = with_synonyms(parse_visitor_query(request.query), options.synonyms)
+    checked = parsed.words
     if request.partial:
-        parsed = completing_last_word(parsed, request.query)
+        completed = completing_last_word(parsed, request.query)
+        if completed is not parsed:  # the last word is unfinished: not a typo to correct
+            parsed, checked = completed, checked[:-1]
     run = _execute(searcher, request, parsed, context, options.time_limit)
     suggestion, fuzzy = None, False
-    if parsed.words:
-        # With few results any rare word may be a typo; with many, only unknown words are.
+    if checked:
+        # With no result any rare word may be a typo; with results, only words the index
+        # does not hold are (a word that found posts is not corrected away from them).
         suggestion = suggest_query(
-            request.query, parsed, context.reader, context.languages, run.total > FEW_RESULTS
+            request.query, checked, context.reader, context.languages, run.total > 0
         )
     if run.total == 0 and parsed.words:
         fuzzy_run = _execute(
@@ -84,12 +87,15 @@ def search(
             )
     if run.timed_out:
         notices.append("This search took too long; the results shown may be incomplete.")
+    last_page = ceil(run.total / request.per_page)
+    if run.total and request.page > last_page:
+        notices.append(f"Page {request.page} is past the last page of results, page {last_page}.")
     facets = FacetCounts()
     if request.with_facets and run.total and not run.timed_out:
         facets = count_facets(context.reader, run.docnums)
-    terms = cache(partial(highlight_terms, run.parsed, context))
+    marks = Highlights(cache(partial(highlight_terms, run.parsed, context)), run.exact.marks)
     hits = [
-        _to_hit(searcher.stored_fields(docnum), score, terms, searcher, options, request)
+        to_hit(searcher.stored_fields(docnum), score, marks, searcher, options, request)
         for docnum, score in run.hits
     ]
     return SearchResults(
@@ -118,19 +124,27 @@ def _execute(
     """Fetch the requested page for `parsed` under the request's filters and order."""
     text_query = build_query(parsed, context)
     restrict = filter_query(request.filters, parsed.dates)
+    exact = exact_phrases(parsed, context)
     if text_query is q.NullQuery:
         if restrict is None or not parsed.is_empty():
-            return _Run(parsed, [], 0, np.zeros(0, dtype=np.int64))
+            return _Run(parsed, [], 0, np.zeros(0, dtype=np.int64), exact=exact)
         text_query = q.Every()  # browsing by filter alone
     sort = request.sort
     if sort == "relevance" and isinstance(text_query, q.Every):
         sort = "newest"
-    found = evaluate(searcher, text_query, restrict, time.perf_counter() + time_limit)
-    matches = found.matches
+    deadline = time.perf_counter() + time_limit
+    found = evaluate(searcher, text_query, restrict, deadline)
+    matches, timed_out = found.matches, found.timed_out
+    if exact:
+        matches, stopped = keep_exact(searcher, matches, exact, deadline)
+        timed_out = timed_out or stopped
+    pattern = title_pattern(parsed) if sort == "relevance" else None
+    if pattern is not None:
+        matches = lift_title_matches(searcher, matches, pattern)
     first = (request.page - 1) * request.per_page
     order = _page_order(searcher, matches, sort, first + request.per_page)[first:]
     hits = [(int(matches.ids[i]), float(matches.scores[i])) for i in order]
-    return _Run(parsed, hits, len(matches), matches.ids, found.timed_out)
+    return _Run(parsed, hits, len(matches), matches.ids, timed_out, exact)
 
 
 def _page_order(searcher: Searcher, matches: Matches, sort: str, limit: int) -> np.ndarray:
@@ -181,42 +195,3 @@ def _fuzzy(parsed: VisitorQuery, context: MatchContext) -> VisitorQuery:
         ]
         groups.append([*group, *extra])
     return VisitorQuery(groups, parsed.required, parsed.excluded, parsed.dates)
-
-
-def _to_hit(
-    stored: dict,
-    score: float,
-    terms: Callable[[str], frozenset[str]],
-    searcher: Searcher,
-    options: SearchOptions,
-    request: SearchRequest,
-) -> Hit:
-    """A stored document as a result; `terms(field)` gives the query's terms in a field."""
-    display = stored.get("display") or {}
-    language = stored.get("language") or "en"
-    schema = searcher.schema
-    title = display.get("title") or ""
-    body_name, title_name = body_field(language), title_field(language)
-    published = stored.get("date")
-    snippet = ""
-    if request.with_snippets:
-        settings = options.snippets
-        snippet = snippet_html(
-            stored_text(stored.get("content")),
-            terms(body_name),
-            schema[body_name].analyzer,
-            fragments=settings.fragments,
-            context_chars=settings.context_chars,
-            fallback=stored.get("summary") or "",
-        )
-    return Hit(
-        url=stored["url"],
-        title=title,
-        title_html=title_html(title, terms(title_name), schema[title_name].analyzer),
-        snippet_html=snippet,
-        date=published.date().isoformat() if published else None,
-        author=display.get("author"),
-        categories=list(display.get("categories") or []),
-        tags=list(display.get("tags") or []),
-        score=round(score, 4),
-    )

@@ -29,6 +29,9 @@ _WORD = re.compile(TOKEN_PATTERN)
 # which the stemmer may have changed ("trying" → "tri"); three are enough to skip most words.
 _PREFIX = 3
 _FIRST_SCAN_CHARS = 3000
+# A window opens this far before its first match (a few words of lead-in), so the match
+# is on the first line of a snippet that the page shows three or four lines of.
+LEAD_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -144,10 +147,11 @@ def _mark(text: str, start: int, end: int, matches: list[_Match]) -> str:
 def _windows(
     text: str, matches: list[_Match], fragments: int, context: int
 ) -> list[tuple[int, int]]:
-    """Up to `fragments` non-overlapping windows, best first by distinct terms then hits."""
+    """Up to `fragments` non-overlapping windows, best first by distinct terms then hits
+    (the page shows the snippet's first lines, so the best passage leads)."""
     candidates = []
     for index, first in enumerate(matches):
-        start = max(0, first.start - context)
+        start = max(0, first.start - min(context, LEAD_CHARS))
         end = min(len(text), first.start + 2 * context)
         inside = [m for m in matches[index:] if m.end <= end]
         candidates.append((len({m.term for m in inside}), len(inside), -start, start, end))
@@ -158,7 +162,7 @@ def _windows(
             chosen.append((start, end))
         if len(chosen) == fragments:
             break
-    return [_to_word_edges(text, start, end) for start, end in sorted(chosen)]
+    return [_to_word_edges(text, start, end) for start, end in chosen]
 
 
 def _to_word_edges(text: str, start: int, end: int) -> tuple[int, int]:
@@ -170,6 +174,19 @@ def _to_word_edges(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def find_matches(
+    text: str, terms: frozenset[str], analyzer: Analyzer, phrases: tuple[re.Pattern, ...] = ()
+) -> list[_Match]:
+    """Every word of `text` that analyses to one of `terms`, and every phrase of `phrases`
+    (exact phrases with stop words), in order; a word inside a phrase counts once, as it."""
+    found = _matches(text, terms, analyzer)
+    if not phrases:
+        return found
+    spans = [_Match(m.start(), m.end(), p.pattern) for p in phrases for m in p.finditer(text)]
+    words = [m for m in found if not any(s.start <= m.start < s.end for s in spans)]
+    return sorted(words + spans, key=lambda match: match.start)
+
+
 def snippet_html(
     text: str,
     terms: frozenset[str],
@@ -177,17 +194,24 @@ def snippet_html(
     fragments: int = 2,
     context_chars: int = 90,
     fallback: str = "",
+    phrases: tuple[re.Pattern, ...] = (),
 ) -> str:
-    """The best passages of `text` with `terms` marked, or the escaped `fallback`."""
+    """The best passages of `text` with `terms` and `phrases` marked, or the escaped
+    `fallback`."""
     # The opening of a long post usually holds every term; read the rest only if not. It
     # ends at a space, so no word is cut in two and the rest is read on its own.
     opening = text.rfind(" ", 0, _FIRST_SCAN_CHARS) if len(text) > _FIRST_SCAN_CHARS else -1
-    matches = _matches(text[:opening] if opening > 0 else text, terms, analyzer)
-    if opening > 0 and len({m.term for m in matches}) < len(terms):
-        rest = _matches(text[opening:], terms, analyzer)
+    matches = find_matches(text[:opening] if opening > 0 else text, terms, analyzer, phrases)
+    if opening > 0 and len({m.term for m in matches}) < len(terms) + len(phrases):
+        rest = find_matches(text[opening:], terms, analyzer, phrases)
         matches += [_Match(m.start + opening, m.end + opening, m.term) for m in rest]
     if not matches:
         return escape(fallback, quote=True)
+    return passages_html(text, matches, fragments, context_chars)
+
+
+def passages_html(text: str, matches: list[_Match], fragments: int, context_chars: int) -> str:
+    """The best windows of `text` around `matches`, escaped, the matches marked."""
     pieces = []
     for start, end in _windows(text, matches, fragments, context_chars):
         piece = _mark(text, start, end, matches).strip()
@@ -197,6 +221,8 @@ def snippet_html(
     return " ".join(pieces).replace("… …", "…")
 
 
-def title_html(title: str, terms: frozenset[str], analyzer: Analyzer) -> str:
+def title_html(
+    title: str, terms: frozenset[str], analyzer: Analyzer, phrases: tuple[re.Pattern, ...] = ()
+) -> str:
     """The whole title, escaped, with matched words marked."""
-    return _mark(title, 0, len(title), _matches(title, terms, analyzer))
+    return _mark(title, 0, len(title), find_matches(title, terms, analyzer, phrases))

@@ -8,6 +8,7 @@ queries, the nearness bonus for words typed next to each other, and the prefix b
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice, pairwise
@@ -35,10 +36,15 @@ NEAR_BONUS_MAX_PAIRS = 4
 # ... unless both words are in more than this share of the posts (see _rare_enough).
 NEAR_BONUS_MAX_SHARE = 0.05
 NEAR_BONUS_MIN_DOCS = 50
+# In short queries, the typed words side by side in a title score this much extra (a post
+# remembered by its title). Measured with bench/known_item.py and bench/relevance.py.
+TITLE_PHRASE_BOOST = 4.0
+TITLE_PHRASE_SLOP = 1
 # garden* expands to at most this many index terms per field, the most frequent first.
 PREFIX_MAX_TERMS = 32
 # category:/tag: look through at most this many names for a near match.
 KEYWORD_SCAN_TERMS = 5000
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -72,10 +78,16 @@ class MatchContext:
 
 
 def build_query(parsed: VisitorQuery, context: MatchContext) -> q.Query:
-    """The Whoosh query for `parsed` (q.NullQuery when nothing in it is searchable)."""
+    """The Whoosh query for `parsed` (q.NullQuery when nothing in it is searchable).
+
+    A quoted phrase holding stop words (which the index leaves out) becomes a query for
+    the posts that may hold it; searchweb.engine.exact then reads them to be sure. Such a
+    phrase excluded is left to that check alone: its other words would exclude too much.
+    """
     groups = [g for g in (_group_query(group, context) for group in parsed.groups) if g]
-    required = [r for r in (item_query(item, context) for item in parsed.required) if r]
-    excluded = [e for e in (item_query(item, context) for item in parsed.excluded) if e]
+    required = [r for r in (_required_query(item, context) for item in parsed.required) if r]
+    left_out = [item for item in parsed.excluded if not needs_exact_check(item, context)]
+    excluded = [e for e in (item_query(item, context) for item in left_out) if e]
     if not groups and not required:
         return q.NullQuery
     parts = list(required)
@@ -99,6 +111,7 @@ def _ranked_words(groups: list[q.Query], parsed: VisitorQuery, context: MatchCon
         # field, which halved the time of a common-word search.
         bonuses.extend(_all_words(parsed, context))
         bonuses.extend(_near_pairs(parsed, context))
+        bonuses.extend(_title_phrase(parsed, context))
     if not bonuses:
         return core
     # Each bonus matches only posts the core matches too, so the Or adds to their scores
@@ -122,6 +135,27 @@ def _all_words(parsed: VisitorQuery, context: MatchContext) -> list[q.Query]:
         if all(parts):
             bonuses.append(q.And(parts))
     return bonuses
+
+
+def _title_phrase(parsed: VisitorQuery, context: MatchContext) -> list[q.Query]:
+    """The typed words side by side in a title: the post a visitor remembers by its title.
+
+    Two or three words of a title are how people look for a post they have read; a title
+    holding them, in that order, is almost always the one (bench/known_item.py).
+    """
+    words = _plain_words(parsed)
+    if len(words) < 2:
+        return []
+    phrases = []
+    for language in context.languages or ("en",):
+        name = title_field(language)
+        if name not in context.schema:
+            continue
+        analyzer = context.schema[name].analyzer
+        tokens = [t.text for item in words for t in analyzer(item.text, mode="query")]
+        if len(tokens) >= 2:
+            phrases.append(q.Phrase(name, tokens, slop=TITLE_PHRASE_SLOP, boost=TITLE_PHRASE_BOOST))
+    return phrases
 
 
 def _near_pairs(parsed: VisitorQuery, context: MatchContext) -> list[q.Query]:
@@ -155,6 +189,35 @@ def _group_query(group: list[Item], context: MatchContext) -> q.Query | None:
     if not alternatives:
         return None
     return alternatives[0] if len(alternatives) == 1 else q.Or(alternatives)
+
+
+def needs_exact_check(item: Item, context: MatchContext) -> bool:
+    """Whether `item` is a quoted phrase with a word some body field leaves out."""
+    if not item.phrase or item.field:
+        return False
+    words = _WORD.findall(item.text)
+    for name in context.body_fields():
+        analyzer = context.schema[name].analyzer
+        if sum(1 for word in words for _ in analyzer(word, mode="query")) < len(words):
+            return True
+    return False
+
+
+def _required_query(item: Item, context: MatchContext) -> q.Query | None:
+    if not needs_exact_check(item, context):
+        return item_query(item, context)
+    return _exact_candidates(item, context)
+
+
+def _exact_candidates(item: Item, context: MatchContext) -> q.Query:
+    """Every post that may hold the phrase: in each language, the posts with its indexed
+    words side by side, or every post of that language when it has none ("to be")."""
+    per_language = []
+    for language in context.languages or ("en",):
+        names = [n for n in (title_field(language), body_field(language)) if n in context.schema]
+        found = [query for n in names if (query := analysed_query(n, item.text, context.schema))]
+        per_language.extend(found or [q.Term("language", language)])
+    return per_language[0] if len(per_language) == 1 else q.Or(per_language)
 
 
 def item_query(item: Item, context: MatchContext) -> q.Query | None:

@@ -15,7 +15,6 @@ from rapidfuzz.distance import OSA
 from whoosh.reading import IndexReader
 
 from indexer.index import body_field
-from searchweb.query.syntax import VisitorQuery
 from searchweb.query.vocabulary import Vocabulary, segment_vocabulary
 from searchweb.records import Suggestion
 
@@ -40,7 +39,8 @@ def spelling_fields(reader: IndexReader, languages: tuple[str, ...]) -> list[str
 
 
 def close_words(reader: IndexReader, fields: list[str], word: str) -> list[tuple[int, str]]:
-    """Words of the index within `max_edits(word)` of `word`: (posts containing it, word)."""
+    """Words of the index within `max_edits(word)` of `word`: (posts containing it, word),
+    the closest first."""
     distance = max_edits(word)
     if not distance:
         return []
@@ -56,7 +56,10 @@ def close_words(reader: IndexReader, fields: list[str], word: str) -> list[tuple
             close.update(_within(segment_vocabulary(segment_reader, name), word, distance))
         for candidate in close - {word}:
             found[candidate] = found.get(candidate, 0) + reader.doc_frequency(name, candidate)
-    return sorted(((count, w) for w, count in found.items()), key=lambda p: (-p[0], p[1]))
+    # Fewest edits first ("starterr" is "starter", not the commoner "started"), then the
+    # most widespread, then alphabetically.
+    ranked = sorted(found.items(), key=lambda p: (OSA.distance(word, p[0]), -p[1], p[0]))
+    return [(count, candidate) for candidate, count in ranked]
 
 
 def _within(words: Vocabulary, word: str, distance: int) -> list[str]:
@@ -109,17 +112,17 @@ def _is_stop_word(reader: IndexReader, fields: list[str], word: str) -> bool:
 
 def suggest_query(
     text: str,
-    parsed: VisitorQuery,
+    words: list[str],
     reader: IndexReader,
     languages: tuple[str, ...],
     only_unknown: bool = False,
 ) -> Suggestion | None:
-    """The visitor's text with rare words replaced by close frequent ones, or None."""
+    """The visitor's text with rare words (of `words`) replaced by close frequent ones."""
     fields = spelling_fields(reader, languages)
     if not fields:
         return None
     corrections = {}
-    for word in parsed.words:
+    for word in words:
         better = correct_word(reader, fields, word, only_unknown)
         if better:
             corrections[word] = better

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, request
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 from searchweb.config import Settings, load_settings
 from searchweb.engine.backend import SearchBackend, backend_for
@@ -33,6 +35,10 @@ def create_app(
     """Build the app; `config` overrides every other layer of configuration."""
     settings = load_settings(config_file=config_file, overrides=config)
     app = Flask(__name__)
+    if settings.templates_dir is not None:  # the deployment's own templates come first
+        app.jinja_loader = ChoiceLoader(
+            [FileSystemLoader(settings.templates_dir), app.jinja_loader]
+        )
     app.config[context.SETTINGS_KEY] = settings
     plain = backend or backend_for(settings)
     app.extensions[context.PLAIN_BACKEND_KEY] = plain
@@ -70,9 +76,16 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    images = " ".join(["'self'", "data:", *_logo_origin(context.settings().logo_url)])
     response.headers.setdefault(
         "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        f"default-src 'self'; img-src {images}; style-src 'self'; script-src 'self'; "
         "frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
     )
     return response
+
+
+def _logo_origin(logo_url: str) -> list[str]:
+    """The origin of a logo on another server, which the page's CSP must let it load from."""
+    parts = urlsplit(logo_url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") else []

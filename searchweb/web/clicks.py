@@ -23,10 +23,11 @@ from searchweb.analytics.querylog import (
     log_path,
 )
 from searchweb.config import Settings
-from searchweb.engine.backend import SUGGEST_LIMIT, SearchBackend
-from searchweb.records import Completion, SearchRequest, SearchResults
+from searchweb.engine.backend import RELATED_LIMIT, SUGGEST_LIMIT, SearchBackend
+from searchweb.records import Completion, RelatedPost, SearchRequest, SearchResults
 from searchweb.web import context
 from searchweb.web.errors import error_response
+from searchweb.web.view import with_highlight
 
 # The routes whose searches are a visitor's searches (others, e.g. a report, are not logged).
 LOGGED_ENDPOINTS = frozenset({"web.results_page", "api.search"})
@@ -71,6 +72,9 @@ class LoggedBackend:
     def warm_up(self) -> float:
         return self.inner.warm_up()
 
+    def related(self, url: str, limit: int = RELATED_LIMIT) -> list[RelatedPost] | None:
+        return self.inner.related(url, limit)
+
 
 def _is_visitor_search() -> bool:
     return (
@@ -111,12 +115,17 @@ def init_querylog(app: Flask) -> QueryLog | None:
 
 
 def click_href(url: str, rank: int) -> str:
-    """The href of a result link: through /click when this search was logged."""
+    """The href of a result link: through /click when this search was logged, else straight
+    to the post with the words to mark on it (see `with_highlight`)."""
     sid = g.get("search_id")
-    if not sid:
-        return url
     query = flask_request.args.get("q") or flask_request.args.get("s") or ""
+    if not sid:
+        return _marked(url, query)
     return url_for("clicks.click", q=query, url=url, rank=rank, sid=sid)
+
+
+def _marked(url: str, query: str) -> str:
+    return with_highlight(url, query) if context.settings().highlight_links else url
 
 
 def _search_id_header(response: Response) -> Response:
@@ -150,13 +159,14 @@ def _rank(value: object) -> int | None:
 def click():
     """Record a click on a result, then send the visitor on to it."""
     url = flask_request.args.get("url", "")
-    if not _known_result(url):
+    post = url.split("#", 1)[0]  # a deep link names a section of a post
+    if not _known_result(post):
         return Response("Not a result of this search.", 404, mimetype="text/plain")
     log, sid = context.querylog(), flask_request.args.get("sid", "")
     rank = _rank(flask_request.args.get("rank"))
     if log is not None and rank is not None:
-        log.record_click(sid, url, rank)
-    response = redirect(url, code=302)
+        log.record_click(sid, post, rank)
+    response = redirect(_marked(url, flask_request.args.get("q", "")), code=302)
     response.headers["Cache-Control"] = "no-store"
     return response
 

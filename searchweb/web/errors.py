@@ -1,14 +1,15 @@
 """The JSON API's one error shape, and the handlers that answer every failure with it.
 
 `{"error": {"code": "...", "message": "..."}}` with a 4xx or 5xx status: `code` is stable
-for programs, `message` is for people. The HTML pages keep Flask's own pages; a bug never
-leaks a traceback to either.
+for programs, `message` is for people. A page that does not exist is the site's own 404
+page (`templates/404.html`, which a deployment may replace through `templates_dir`), with a
+search box; a bug never leaks a traceback to either.
 """
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, NotFound
 
 from searchweb.web.params import ParameterError
 
@@ -28,6 +29,8 @@ def register_error_handlers(app: Flask) -> None:
         if request.path.startswith("/api/"):
             code = (problem.name or "error").lower().replace(" ", "_")
             return error_response(code, problem.description or "", problem.code or 500)
+        if isinstance(problem, NotFound):
+            return render_template("404.html", settings=app.config["SETTINGS"]), 404
         return problem
 
     @app.errorhandler(Exception)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from indexer import __version__
 from searchweb.config import Settings
 from searchweb.records import SORTS
-from searchweb.web.params import MAX_FILTER_VALUES, MAX_SUGGEST_LIMIT
+from searchweb.web.params import MAX_FILTER_VALUES, MAX_RELATED_LIMIT, MAX_SUGGEST_LIMIT
 
 
 def _param(name: str, description: str, schema: dict, repeat: bool = False) -> dict:
@@ -93,6 +93,7 @@ _SCHEMAS = {
             "categories",
             "tags",
             "score",
+            "sub_results",
         ],
         "properties": {
             "url": {"type": "string"},
@@ -104,6 +105,41 @@ _SCHEMAS = {
             "categories": _STRINGS,
             "tags": _STRINGS,
             "score": {"type": "number"},
+            "sub_results": {
+                "type": "array",
+                "description": "Up to 3 sections of a long post holding the words, in order.",
+                "maxItems": 3,
+                "items": {"$ref": "#/components/schemas/SubResult"},
+            },
+        },
+    },
+    "SubResult": {
+        "type": "object",
+        "required": ["title", "url", "snippet_html"],
+        "properties": {
+            "title": {"type": "string", "description": "The section's heading, plain text."},
+            "url": {"type": "string", "description": "The post's URL with the heading's #anchor."},
+            "snippet_html": {"type": "string", "description": "Escaped HTML; only <mark> tags."},
+        },
+    },
+    "Related": {
+        "type": "object",
+        "required": ["url", "related"],
+        "properties": {
+            "url": {"type": "string"},
+            "related": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["url", "title", "date", "summary"],
+                    "properties": {
+                        "url": {"type": "string"},
+                        "title": {"type": "string"},
+                        "date": {"type": ["string", "null"], "format": "date"},
+                        "summary": {"type": "string"},
+                    },
+                },
+            },
         },
     },
     "SearchResults": {
@@ -215,8 +251,9 @@ def openapi_document(settings: Settings, server_url: str) -> dict:
     """The OpenAPI 3.1 description of this server's JSON API."""
     error = _json(
         "Error",
-        "A parameter is missing or invalid (codes: missing_query, "
-        "invalid_page, invalid_per_page, invalid_sort, invalid_filter, invalid_date).",
+        "A parameter is missing or invalid (codes: missing_query, invalid_page, "
+        "invalid_per_page, invalid_sort, invalid_filter, invalid_date, invalid_partial, "
+        "invalid_limit, missing_url, invalid_url).",
     )
     return {
         "openapi": "3.1.0",
@@ -258,6 +295,30 @@ def openapi_document(settings: Settings, server_url: str) -> dict:
                     "responses": {
                         "200": _json("Suggestions", "Suggestions, titles first."),
                         "400": error,
+                    },
+                }
+            },
+            "/api/related": {
+                "get": {
+                    "summary": "Posts like one post, best first",
+                    "operationId": "related",
+                    "parameters": [
+                        _param("url", "The post's URL, as the index has it.", {"type": "string"}),
+                        _param(
+                            "limit",
+                            "Most related posts.",
+                            {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": MAX_RELATED_LIMIT,
+                                "default": 5,
+                            },
+                        ),
+                    ],
+                    "responses": {
+                        "200": _json("Related", "The related posts."),
+                        "400": error,
+                        "404": _json("Error", "The URL is not a post of this index."),
                     },
                 }
             },

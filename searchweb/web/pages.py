@@ -3,81 +3,34 @@
 This is the HTML end of the flow (backend → `search()` → SearchResults → page). The page
 renders the same `SearchResults.to_dict()` the JSON API returns, so the server-rendered page,
 `static/search.js` (which redraws it from `/api/search`) and the widget all read one shape.
-Every link a visitor can follow (sort, facet, filter chip, page, "did you mean") is built
-here from the request's own parameters, so the page works completely without JavaScript.
+The page's links are built in searchweb.web.view.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, render_template, request, url_for
+import rjsmin
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from searchweb.config import Settings
 from searchweb.web import context
 from searchweb.web.params import ParameterError, query_text, search_request
+from searchweb.web.view import Pairs, build_view, results_url, visitor_params
 
 pages = Blueprint("web", __name__)
 
-FACETS = (("year", "Year"), ("category", "Category"), ("author", "Author"), ("tag", "Tag"))
-RANGES = (("from", "From"), ("to", "To"))
-SORTS = (("relevance", "Relevance"), ("newest", "Newest"), ("oldest", "Oldest"))
-# Parameters carried from one results page to the next, in the order their URLs show them.
-KEPT = ("q", "sort", *(name for name, _ in FACETS), *(name for name, _ in RANGES), "per_page")
-PAGE_WINDOW = 2  # numbered page links shown either side of the current page
 CACHE_SECONDS = 3600  # how long a browser may reuse /widget.js and /theme.css
 SHORT_NAME_CHARS = 16  # OpenSearch's limit for ShortName
 
-Pairs = tuple[tuple[str, str], ...]
 # Escaped text whose only tags are <mark> and </mark>: what title_html, snippet_html and a
 # suggestion's html promise. Anything else is shown as text, never as markup.
 MARK_ONLY = re.compile(r"(?:[^<>]|</?mark>)*")
-HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
-
-
-@dataclass(frozen=True)
-class Link:
-    """One link the page offers: a facet value, a filter chip, a sort or a page number."""
-
-    label: str
-    href: str
-    current: bool = False
-    count: int | None = None
-
-
-@dataclass(frozen=True)
-class FacetGroup:
-    """One facet (e.g. Year) with a link per value that adds or removes that filter."""
-
-    name: str
-    label: str
-    links: list[Link]
-
-
-@dataclass(frozen=True)
-class ResultsView:
-    """What the results template shows; `data` is the API's JSON for the same search."""
-
-    query: str
-    kept: Pairs  # the filters and sort a new query keeps (hidden fields of the form)
-    data: dict[str, Any] | None
-    error: str | None
-    filters: list[Link]
-    facets: list[FacetGroup]
-    sorts: list[Link]
-    pages: list[Link]
-    previous: str | None
-    next: str | None
-    suggestion: Link | None
-    clear_filters: str | None
 
 
 @pages.app_template_filter("mark_only")
@@ -94,6 +47,10 @@ def results_page():
     settings = context.settings()
     pairs = visitor_params(request.args)
     data, error = _run_search(request.args, pairs, settings)
+    if data and data["total"] and data["page"] > data["pages"]:
+        # A page past the last (an old link, a shorter list since): go to the last page.
+        last = min(data["pages"], settings.max_page)
+        return redirect(results_url((*pairs, ("page", str(last)))), code=302)
     view = build_view(pairs, data, error, settings)
     return render_template("search.html", settings=settings, query=view.query, view=view)
 
@@ -112,39 +69,29 @@ def widget_js():
 
 @cache
 def _widget_source() -> bytes:
-    return (Path(pages.root_path) / "static" / "widget.js").read_bytes()
+    """static/widget.js minified once (comments and indentation out: 35% of its weight)."""
+    source = (Path(pages.root_path) / "static" / "widget.js").read_text(encoding="utf-8")
+    return rjsmin.jsmin(source).encode("utf-8")
 
 
 @pages.get("/theme.css")
 def theme_css():
-    """The deployment's own colours, over static/style.css's defaults (linked only when set).
-
-    Reads `accent_color` / `accent_color_dark` (#rrggbb) if Settings has them; a value that
-    is not a hex colour is ignored rather than written into CSS.
-    """
+    """The deployment's own colours (`accent_color`, `accent_color_dark`, checked as #rrggbb
+    when the settings load), over static/style.css's defaults; linked only when set."""
     settings = context.settings()
-    light, dark = _colour(settings, "accent_color"), _colour(settings, "accent_color_dark")
-    css = f":root {{ --accent: {light}; }}\n" if light else ""
-    if dark:
+    css = f":root {{ --accent: {settings.accent_color}; }}\n" if settings.accent_color else ""
+    if settings.accent_color_dark:
+        dark = settings.accent_color_dark
         css += f"@media (prefers-color-scheme: dark) {{ :root {{ --accent: {dark}; }} }}\n"
     response = current_app.response_class(css, mimetype="text/css")
     response.cache_control.max_age = CACHE_SECONDS
     return response
 
 
-def _colour(settings: Settings, name: str) -> str:
-    value = str(getattr(settings, name, "") or "")
-    return value if HEX_COLOUR.fullmatch(value) else ""
-
-
 @pages.app_context_processor
 def _theme() -> dict[str, bool]:
     settings = context.settings()
-    return {
-        "has_theme": bool(
-            _colour(settings, "accent_color") or _colour(settings, "accent_color_dark")
-        )
-    }
+    return {"has_theme": bool(settings.accent_color or settings.accent_color_dark)}
 
 
 @pages.get("/opensearch.xml")
@@ -159,20 +106,6 @@ def opensearch():
         search_path=url_for("web.results_page"),
     )
     return body, 200, {"Content-Type": "application/opensearchdescription+xml; charset=utf-8"}
-
-
-def visitor_params(args: MultiDict[str, str]) -> Pairs:
-    """The request's search parameters, normalised (`s` → `q`, defaults and blanks dropped)."""
-    pairs: list[tuple[str, str]] = []
-    text = query_text(args)
-    if text:
-        pairs.append(("q", text))
-    for name in KEPT[1:]:
-        for value in args.getlist(name):
-            value = value.strip()
-            if value and not (name == "sort" and value == "relevance"):
-                pairs.append((name, value))
-    return tuple(dict.fromkeys(pairs))  # a repeated filter counts once
 
 
 def _run_search(
@@ -195,120 +128,3 @@ def _run_search(
             return None, error
         search, notices = search_request(MultiDict({"q": text}), settings)
     return context.backend().search(search, notices).to_dict(), error
-
-
-def build_view(
-    pairs: Pairs, data: dict[str, Any] | None, error: str | None, settings: Settings
-) -> ResultsView:
-    """Every link of the page, each computed from the visitor's current parameters."""
-    query = next((value for name, value in pairs if name == "q"), "")
-    data = data or None
-    page, pages = (data["page"], min(data["pages"], settings.max_page)) if data else (1, 0)
-    has_filters = any(name in _FILTER_NAMES for name, _ in pairs)
-    return ResultsView(
-        query=query,
-        kept=_drop(pairs, "q"),
-        data=data,
-        error=error,
-        filters=filter_chips(pairs),
-        facets=facet_groups(data.get("facets") or {}, pairs) if data else [],
-        sorts=sort_links(pairs, _current(pairs, "sort"), browsing=not query),
-        pages=page_links(pairs, page, pages),
-        previous=results_url(_with(pairs, "page", str(page - 1))) if page > 1 else None,
-        next=results_url(_with(pairs, "page", str(page + 1))) if page < pages else None,
-        suggestion=_suggestion(data, pairs),
-        clear_filters=results_url(_without_filters(pairs)) if has_filters and query else None,
-    )
-
-
-_FILTER_NAMES = frozenset(name for name, _ in (*FACETS, *RANGES))
-_LABELS = dict((*FACETS, *RANGES))
-
-
-def results_url(pairs: Iterable[tuple[str, str]]) -> str:
-    """The results page's URL for these parameters."""
-    query = urlencode(list(pairs))
-    return url_for("web.results_page") + (f"?{query}" if query else "")
-
-
-def filter_chips(pairs: Pairs) -> list[Link]:
-    """The active filters, each a link that removes just that one."""
-    return [
-        Link(f"{_LABELS[name]}: {value}", results_url(_drop(pairs, name, value)), current=True)
-        for name, value in pairs
-        if name in _FILTER_NAMES
-    ]
-
-
-def facet_groups(facets: dict[str, list[dict[str, Any]]], pairs: Pairs) -> list[FacetGroup]:
-    """A group per facet with values; a value's link toggles that filter."""
-    groups = []
-    for name, label in FACETS:
-        links = []
-        for item in facets.get(name) or []:
-            value = str(item["value"])
-            chosen = (name, value) in pairs
-            target = _drop(pairs, name, value) if chosen else (*_drop(pairs, "page"), (name, value))
-            links.append(Link(value, results_url(target), chosen, int(item["count"])))
-        if links:
-            groups.append(FacetGroup(name, label, links))
-    return groups
-
-
-def sort_links(pairs: Pairs, current: str | None, browsing: bool = False) -> list[Link]:
-    """Relevance, newest, oldest: each keeps the query and filters, and starts at page 1.
-
-    Browsing by filter alone (no query) has no relevance to sort by: newest is the default.
-    """
-    default = "newest" if browsing else "relevance"
-    current = current or default
-    base = _drop(_drop(pairs, "sort"), "page")
-    return [
-        Link(
-            label,
-            results_url(base if name == default else _with(base, "sort", name)),
-            current=name == current,
-        )
-        for name, label in SORTS
-        if not (browsing and name == "relevance")
-    ]
-
-
-def page_links(pairs: Pairs, page: int, pages: int) -> list[Link]:
-    """Numbered links around the current page, plus the first and the last."""
-    if pages <= 1:
-        return []
-    shown = {1, pages, *range(max(1, page - PAGE_WINDOW), min(pages, page + PAGE_WINDOW) + 1)}
-    return [
-        Link(str(number), results_url(_with(pairs, "page", str(number))), number == page)
-        for number in sorted(shown)
-    ]
-
-
-def _suggestion(data: dict[str, Any] | None, pairs: Pairs) -> Link | None:
-    suggestion = (data or {}).get("suggestion")
-    if not suggestion or not suggestion.get("text"):
-        return None
-    target = (("q", suggestion["text"]), *_drop(_drop(pairs, "q"), "page"))
-    return Link(suggestion.get("html") or str(escape(suggestion["text"])), results_url(target))
-
-
-def _current(pairs: Pairs, name: str) -> str | None:
-    return next((value for key, value in pairs if key == name), None)
-
-
-def _drop(pairs: Iterable[tuple[str, str]], name: str, value: str | None = None) -> Pairs:
-    """`pairs` without `name` (or without just `name=value`), and back on page 1."""
-    return tuple(
-        (key, val)
-        for key, val in pairs
-        if key != "page" and not (key == name and (value is None or val == value))
-    )
-
-
-def _with(pairs: Pairs, name: str, value: str) -> Pairs:
-    return (*_drop(pairs, name), (name, value))
-
-
-def _without_filters(pairs: Pairs) -> Pairs:
-    return tuple((key, value) for key, value in pairs if key not in _FILTER_NAMES and key != "page")

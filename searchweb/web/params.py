@@ -18,6 +18,8 @@ from searchweb.records import SORTS, Filters, SearchRequest
 MAX_FILTER_VALUES = 10
 MAX_FILTER_CHARS = 200
 MAX_SUGGEST_LIMIT = 20
+MAX_RELATED_LIMIT = 20
+MAX_URL_CHARS = 2000
 
 
 @dataclass
@@ -124,3 +126,13 @@ def suggest_params(args: Mapping[str, str], settings: Settings) -> tuple[str, in
     prefix = (args.get("q") or "")[: settings.max_query_chars]
     limit = _int_param(args, "limit", 8, 1, MAX_SUGGEST_LIMIT)
     return prefix, limit
+
+
+def related_params(args: Mapping[str, str]) -> tuple[str, int]:
+    """The post's URL and how many related posts a `/api/related` request asks for."""
+    url = (args.get("url") or "").strip()
+    if not url:
+        raise ParameterError("missing_url", "the url parameter is required")
+    if len(url) > MAX_URL_CHARS or not url.startswith(("http://", "https://")):
+        raise ParameterError("invalid_url", "url must be an http(s) address of a post")
+    return url, _int_param(args, "limit", 5, 1, MAX_RELATED_LIMIT)

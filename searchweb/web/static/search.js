@@ -15,9 +15,14 @@
   }
 
   if (!form || !window.fetch || !window.URLSearchParams || !window.DOMParser) return;
+  // On a wide screen the facets stand beside the results, always open.
+  var facetsBox = document.getElementById("facets");
+  if (facetsBox && window.matchMedia && window.matchMedia("(min-width: 56rem)").matches) {
+    facetsBox.open = true;
+  }
   var input = document.getElementById("q");
   var area = document.getElementById("results");
-  var aside = document.getElementById("facets");
+  var aside = document.getElementById("facets"); // a <details>: "Filters (n)" on a phone
   var api = form.getAttribute("data-api") || "/api";
   var searchPath = form.getAttribute("action") || "/search";
   var maxPage = parseInt(form.getAttribute("data-max-page"), 10) || 100;
@@ -192,7 +197,9 @@
   function render(data, pairs) {
     var query = (pairs.filter(function (p) { return p[0] === "q"; })[0] || [null, ""])[1];
     var count = document.getElementById("result-count");
-    while (area.lastChild && area.lastChild !== count) area.removeChild(area.lastChild);
+    Array.prototype.slice.call(area.children).forEach(function (child) {
+      if (child.id !== "results-heading") area.removeChild(child);
+    });
     count.textContent = "";
     if (data) fillCount(count, data, query);
     area.appendChild(messages(data, pairs));
@@ -217,8 +224,13 @@
       count.appendChild(document.createTextNode(" "));
       count.appendChild(el("span", { class: "took" }, ["(" + Math.round(data.took_ms) + " ms)"]));
     } else {
-      count.appendChild(document.createTextNode("No posts match"));
-      count.appendChild(query ? el("strong", {}, [" " + query]) : document.createTextNode(" these filters"));
+      count.appendChild(document.createTextNode("No results"));
+      if (query) {
+        count.appendChild(document.createTextNode(" for "));
+        count.appendChild(el("strong", {}, [query]));
+      } else {
+        count.appendChild(document.createTextNode(" with these filters"));
+      }
       count.appendChild(document.createTextNode("."));
     }
   }
@@ -276,6 +288,16 @@
     return nav;
   }
 
+  function subResults(hit) {
+    var list = el("ul", { class: "sub-results", "aria-label": "Sections of this post" });
+    hit.sub_results.forEach(function (sub) {
+      var snippet = el("p", { class: "snippet" });
+      snippet.appendChild(markOnly(sub.snippet_html));
+      list.appendChild(el("li", {}, [el("a", { href: webUrl(sub.url) }, [sub.title]), snippet]));
+    });
+    return list;
+  }
+
   function resultList(data) {
     var start = data ? (data.page - 1) * data.per_page + 1 : 1;
     var list = el("ol", { class: "results", start: start });
@@ -293,6 +315,7 @@
       var snippet = el("p", { class: "snippet" });
       snippet.appendChild(markOnly(hit.snippet_html));
       item.appendChild(snippet);
+      if (hit.sub_results && hit.sub_results.length) item.appendChild(subResults(hit));
       item.appendChild(el("p", { class: "result-url" }, [hit.url]));
       list.appendChild(item);
     });
@@ -302,7 +325,7 @@
   function zeroResults(data, pairs, query) {
     var tips = el("ul");
     if (data.suggestion && data.suggestion.text) {
-      tips.appendChild(el("li", {}, ["Try the suggested spelling: ", suggestionLink(data, pairs, null), "."]));
+      tips.appendChild(el("li", {}, ["The suggested spelling: ", suggestionLink(data, pairs, null), "."]));
     }
     if (query && pairs.some(function (p) { return isFilter(p[0]); })) {
       tips.appendChild(el("li", {}, [el("a", { href: href(pairs.filter(function (p) { return !isFilter(p[0]); })) },
@@ -310,8 +333,7 @@
     }
     tips.appendChild(el("li", {}, ["Check the spelling, or use fewer or more general words."]));
     tips.appendChild(el("li", {}, ["Search for one distinctive word rather than a whole sentence."]));
-    return el("div", { class: "zero-results" },
-      [el("h2", {}, ["No results" + (query ? " for “" + query + "”" : "")]), tips]);
+    return el("div", { class: "zero-results" }, [el("h2", {}, ["Try this"]), tips]);
   }
 
   function pagination(pairs, page, pages) {
@@ -337,6 +359,8 @@
     if (!aside) return;
     var heading = document.getElementById("facets-heading");
     while (aside.lastChild && aside.lastChild !== heading) aside.removeChild(aside.lastChild);
+    var active = pairs.filter(function (p) { return isFilter(p[0]); }).length;
+    aside.querySelector("summary").textContent = "Filters" + (active ? " (" + active + ")" : "");
     var any = false;
     FACETS.forEach(function (facet) {
       var values = facets[facet[0]] || [];

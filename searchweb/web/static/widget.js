@@ -4,7 +4,10 @@
    listed in that server's cors_origins), shows a keyboard-accessible listbox of results and
    sends Enter to the full results page. Styles are set through the CSSOM, so a strict CSP
    on the host page (no inline styles) does not break it. Optional attributes:
-   data-postsearch-results="5" (how many, up to 10), data-postsearch-theme="light|dark". */
+   data-postsearch-results="5" (how many, up to 10), data-postsearch-theme="light|dark",
+   data-postsearch-related (on a post: a "Related posts" list where the tag is, or in the
+   element the value names). On any page it is on, it marks the words of `?highlight=` and
+   scrolls to the first, and gives a heading the id a result's deep link (#anchor) names. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -75,6 +78,13 @@
       return base + "/search?q=" + encodeURIComponent(input.value.trim());
     }
 
+    function withHighlight(url) { // the result's page marks the words typed
+      var hash = url.indexOf("#"), tail = hash < 0 ? "" : url.slice(hash);
+      url = hash < 0 ? url : url.slice(0, hash);
+      var words = input.value.replace(/[-"*]|\b\w+:/g, " ").trim();
+      return url + (url.indexOf("?") < 0 ? "?" : "&") + "highlight=" + encodeURIComponent(words) + tail;
+    }
+
     function close() {
       list.hidden = true;
       input.setAttribute("aria-expanded", "false");
@@ -92,7 +102,7 @@
     }
 
     function option(url, build) {
-      url = /^https?:\/\//i.test(url) ? url : fullResults(); // web addresses only
+      url = /^https?:\/\//i.test(url) ? withHighlight(url) : fullResults(); // web addresses only
       var li = css(add(list, "li"), { padding: "6px 10px", cursor: "pointer" });
       li.id = id + "-" + items.length;
       li.setAttribute("role", "option");
@@ -163,9 +173,95 @@
     window.addEventListener("resize", function () { if (!list.hidden) place(); });
   }
 
+  /* The slug of a heading's text, as the indexer makes a deep link's anchor. */
+  function slug(text) {
+    return text.normalize("NFKD").replace(/[^\x00-\x7f]/g, "").toLowerCase()
+      .replace(/[^\w\s-]/g, "").replace(/[\s_-]+/g, "-").replace(/^-+|-+$/g, "");
+  }
+
+  function anchor() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (!id || document.getElementById(id)) return;
+    var heads = document.querySelectorAll("h2, h3, h4");
+    for (var i = 0; i < heads.length; i++) {
+      if (!heads[i].id && slug(heads[i].textContent) === id) {
+        heads[i].id = id;
+        heads[i].scrollIntoView();
+        return;
+      }
+    }
+  }
+
+  /* Mark the words of ?highlight= in the page's content (text nodes only), first in view. */
+  function highlight() {
+    var words = (new URLSearchParams(location.search).get("highlight") || "").toLowerCase()
+      .split(/\s+/).filter(function (w) { return w.length > 1; });
+    var root = document.querySelector("[data-pagefind-body], article, main") || document.body;
+    if (!words.length || !root) return;
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT), nodes = [], node, first;
+    while ((node = walker.nextNode())) {
+      if (!/^(SCRIPT|STYLE|TEXTAREA|MARK|NOSCRIPT)$/.test(node.parentNode.nodeName)) nodes.push(node);
+    }
+    nodes.forEach(function (text) {
+      var value = text.nodeValue, lower = value.toLowerCase(), at = 0, out = null;
+      for (;;) {
+        var best = -1, word = "";
+        words.forEach(function (w) {
+          var i = lower.indexOf(w, at);
+          while (i > 0 && /\w/.test(lower[i - 1])) i = lower.indexOf(w, i + 1);
+          if (i >= 0 && (best < 0 || i < best)) { best = i; word = w; }
+        });
+        if (best < 0) break;
+        var end = best + word.length;
+        while (end < value.length && /\w/.test(value[end])) end++; // "garden" marks "gardens"
+        out = out || document.createDocumentFragment();
+        out.appendChild(document.createTextNode(value.slice(at, best)));
+        var mark = add(out, "mark", value.slice(best, end));
+        first = first || mark;
+        at = end;
+      }
+      if (out) {
+        out.appendChild(document.createTextNode(value.slice(at)));
+        text.parentNode.replaceChild(out, text);
+      }
+    });
+    if (first && !location.hash) first.scrollIntoView({ block: "center" });
+  }
+
+  function related(target) {
+    var canonical = document.querySelector("link[rel=canonical]");
+    var url = (canonical && canonical.href) || location.href.split(/[?#]/)[0];
+    var limit = Math.min(10, parseInt(script.getAttribute("data-postsearch-results"), 10) || 5);
+    fetch(base + "/api/related?limit=" + limit + "&url=" + encodeURIComponent(url), { credentials: "omit" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data || !data.related.length) return;
+        var box = document.createElement("section"), id = "postsearch-related-" + ++uid;
+        box.className = "postsearch-related";
+        box.setAttribute("aria-labelledby", id);
+        add(box, "h2", "Related posts").id = id;
+        var list = add(box, "ul");
+        data.related.forEach(function (post) {
+          if (!/^https?:\/\//i.test(post.url)) return;
+          var item = add(list, "li"), link = add(item, "a", post.title);
+          link.href = post.url;
+          if (post.date) add(item, "time", " " + post.date).setAttribute("datetime", post.date);
+          if (post.summary) add(item, "p", post.summary);
+        });
+        if (target) target.appendChild(box); else script.parentNode.insertBefore(box, script);
+      })
+      .catch(function () {}); // the post is not in the index, or the server is away
+  }
+
   function start() {
     var input = selector && document.querySelector(selector);
     if (input) attach(input);
+    if (script.hasAttribute("data-postsearch-related")) {
+      var where = script.getAttribute("data-postsearch-related");
+      related(where ? document.querySelector(where) : null);
+    }
+    anchor();
+    highlight();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -1,0 +1,84 @@
+"""Quoted phrases that hold stop words, checked against each post's own text.
+
+The index leaves stop words out ("to", "be", "by"), so a phrase is matched on its other
+words: `"posted by"` would find every post with "post", and `"to be"` nothing at all. A
+visitor who quotes a phrase means those words, in that order, stop words included. So a
+quoted phrase with a word the index leaves out is matched in two steps: its indexed words
+(if any) pick the candidates, then each candidate's title and text are read and kept only
+if the phrase is there as typed (case and accents aside). An excluded phrase (`-"to be"`)
+drops the posts that hold it. Reading text costs more than reading the index, so the check
+stops at the search's deadline and the search says its results may be incomplete.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh.searching import Searcher
+from whoosh.support.charset import accent_map
+
+from indexer.index import stored_text
+from searchweb.engine.evaluate import Matches
+from searchweb.query.matching import MatchContext, needs_exact_check
+from searchweb.query.syntax import VisitorQuery
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class ExactPhrases:
+    """The phrases of a query to find as typed: those required and those excluded (over
+    folded text), and the required ones again for marking the page's own text."""
+
+    required: tuple[re.Pattern, ...] = ()
+    excluded: tuple[re.Pattern, ...] = ()
+    marks: tuple[re.Pattern, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.required or self.excluded)
+
+
+def exact_phrases(parsed: VisitorQuery, context: MatchContext) -> ExactPhrases:
+    """The quoted phrases of `parsed` that hold a word the index leaves out."""
+    required = [item.text for item in parsed.required if needs_exact_check(item, context)]
+    excluded = [item.text for item in parsed.excluded if needs_exact_check(item, context)]
+    return ExactPhrases(
+        tuple(_pattern(_fold(text)) for text in required),
+        tuple(_pattern(_fold(text)) for text in excluded),
+        tuple(_pattern(text, re.IGNORECASE) for text in required),
+    )
+
+
+def _fold(text: str) -> str:
+    return text.lower().translate(accent_map)
+
+
+def _pattern(phrase: str, flags: int = 0) -> re.Pattern:
+    """The phrase's words in order, separated by anything but a word character."""
+    words = [re.escape(word) for word in _WORD.findall(phrase)]
+    return re.compile(r"(?<!\w)" + r"\W+".join(words) + r"(?!\w)", flags)
+
+
+def keep_exact(
+    searcher: Searcher, matches: Matches, phrases: ExactPhrases, deadline: float
+) -> tuple[Matches, bool]:
+    """The matches whose text holds every required phrase and no excluded one; and whether
+    the deadline stopped the reading (the rest are then left out)."""
+    keep = np.zeros(len(matches), dtype=bool)
+    for at, docnum in enumerate(matches.ids.tolist()):
+        if time.perf_counter() > deadline:
+            return Matches(matches.ids[keep], matches.scores[keep]), True
+        text = _text_of(searcher, docnum)
+        keep[at] = all(p.search(text) for p in phrases.required) and not any(
+            p.search(text) for p in phrases.excluded
+        )
+    return Matches(matches.ids[keep], matches.scores[keep]), False
+
+
+def _text_of(searcher: Searcher, docnum: int) -> str:
+    stored = searcher.stored_fields(docnum)
+    title = (stored.get("display") or {}).get("title") or ""
+    return _fold(f"{title}\n{stored_text(stored.get('content'))}")
