@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup, Tag
 from indexer.extract.dates import date_from_url, parse_iso_date, parse_visible_date
 from indexer.extract.jsonld import json_ld_articles, ld_list, ld_name
 from indexer.extract.parse import Vocabulary, visible_text
+from indexer.extract.titles import clean_title
 from indexer.index.analysis import normalize_language
 
 MAX_TITLE_CHARS = 400
@@ -380,5 +381,8 @@ def first_of(cascade, facts: PageFacts):
 
 
 def read_title(facts: PageFacts) -> str | None:
-    title = first_of(TITLE_CASCADE, facts)
-    return title[:MAX_TITLE_CHARS] if title else None
+    """The first title of the cascade that is still text once its markup is gone."""
+    for step in TITLE_CASCADE:
+        if title := clean_title(step(facts) or ""):
+            return title[:MAX_TITLE_CHARS]
+    return None

@@ -2,7 +2,9 @@
 
 `postsearch index export.xml` takes what WordPress's Tools → Export writes. Only published
 posts count (no pages, attachments, menu items, drafts, scheduled or password-protected
-posts). The author is the display name declared in the export's <wp:author> list for the
+posts). A post's title loses its markup (WordPress keeps `<em>` in titles), and a post
+without a title is titled with its first words, as readers of the site know it. The author
+is the display name declared in the export's <wp:author> list for the
 item's dc:creator login; the body is content:encoded with WordPress's automatic paragraphs
 (wpautop) applied and shortcodes stripped, so it reads as the theme would show it.
 
@@ -22,6 +24,7 @@ from lxml import etree
 from indexer.errors import SourceError
 from indexer.extract.body import make_summary
 from indexer.extract.parse import block_text
+from indexer.extract.titles import clean_title, title_from_words
 from indexer.index.analysis import normalize_language
 from indexer.records import Post, Skip
 from indexer.sources.events import PageGone, PostReady
@@ -97,10 +100,13 @@ def _item(item, wp: str, authors: dict[str, str], language: str, where: str) -> 
         return Skip(location, url, f"post not published ({status or 'no status'})")
     if (item.findtext(wp + "post_password") or "").strip():
         return Skip(location, url, "password-protected post")
-    title = (item.findtext("title") or "").strip()
-    if not title or not url:
-        return Skip(location, url, "post without a title or link")
+    if not url:
+        return Skip(location, url, "post without a link")
     body = html_text(wpautop(item.findtext(CONTENT) or ""))
+    # WordPress shows a post without a title all the same (its date links to it).
+    title = clean_title(item.findtext("title") or "") or title_from_words(body)
+    if not title:
+        return Skip(location, url, "post without a title or text")
     excerpt = (item.findtext("{http://wordpress.org/export/1.2/excerpt/}encoded") or "").strip()
     # Stray markup around the login happens (the theme test data has ">themereviewteam").
     login = (item.findtext(DC_CREATOR) or "").strip().strip("<>")
