@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO))
 
-from test_crawl import SOWREY, SiteServer, crawl, indexed_paths  # noqa: E402
+from helpers import SOWREY, SiteServer, crawl, indexed_paths  # noqa: E402
 
 RECRAWL_SHARE = 0.10
 

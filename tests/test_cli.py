@@ -109,17 +109,18 @@ def test_index_crawls_a_site_given_by_url_then_guards_against_mass_deletion(tmp_
     root = tmp_path / "site"
     posts = copy_sowrey(root, posts=6)
     index = tmp_path / "index"
+    env = {**os.environ, "POSTSEARCH_CRAWL_DELAY": "0"}  # its own loopback server
     with SiteServer(root) as server:
-        first = run("index", server.url, "--index", str(index))
+        first = run("index", server.url, "--index", str(index), env=env)
         assert first.returncode == 0, first.stderr
         assert "indexed       6 posts" in first.stdout
         for post in posts[:3]:
             shutil.rmtree(root / post)
-        guarded = run("index", server.url, "--index", str(index))
+        guarded = run("index", server.url, "--index", str(index), env=env)
         assert guarded.returncode == 1
         assert "refused to delete 3 of 6 posts" in guarded.stderr
         assert "--allow-mass-delete" in guarded.stderr
-        allowed = run("index", server.url, "--index", str(index), "--allow-mass-delete")
+        allowed = run("index", server.url, "--index", str(index), "--allow-mass-delete", env=env)
         assert allowed.returncode == 0 and "deleted       3" in allowed.stdout
 
 
