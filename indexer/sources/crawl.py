@@ -94,6 +94,7 @@ class CrawlOptions:
 class _FeedRead:
     """Internal: the item links of a feed, queued by the crawl loop's thread."""
 
+    feed: str
     links: tuple[str, ...]
 
 
@@ -113,6 +114,7 @@ def page_links(content: bytes, base: str) -> list[str]:
 class CrawlCounters:
     """What the progress bar shows."""
 
+    listed: int = 0  # pages the sitemaps list
     fetched: int = 0
     unchanged: int = 0
     queued: int = 0
@@ -127,6 +129,7 @@ class _Task:
     kind: str = "page"  # "page" or "feed"
     lastmod: str | None = None
     in_sitemap: bool = False
+    linked_from: str | None = None  # the page or feed whose link queued it
 
 
 class Crawler:
@@ -190,7 +193,7 @@ class Crawler:
         for event in events:
             if isinstance(event, _FeedRead):
                 for link in event.links:
-                    self._add(_Task(link))
+                    self._add(_Task(link, linked_from=event.feed))
                 continue
             if isinstance(event, PageFetched):
                 self.counters.fetched += 1
@@ -226,6 +229,7 @@ class Crawler:
         self._add(_Task(self.options.start_url))
         entries, complete = self._walk_sitemaps()
         self.sitemap_complete = complete
+        self.counters.listed = len(entries)
         listed = set()
         for entry in entries:
             listed.add(normalize_url(entry.url))
@@ -306,7 +310,7 @@ class Crawler:
     def _enqueue_links(self, content: bytes, base: str) -> None:
         for link in page_links(content, base):
             if not NOT_PAGES.search(urlsplit(link).path):
-                self._add(_Task(link))
+                self._add(_Task(link, linked_from=base))
         for feed in advertised_feeds(content):
             self._add(_Task(urljoin(base, feed), kind="feed"))
 
@@ -349,7 +353,7 @@ class Crawler:
         if response.status == 304:
             return PageUnchanged(key, task.lastmod, task.in_sitemap)
         if response.status in GONE_STATUSES:
-            return PageGone(key, f"HTTP {response.status}")
+            return PageGone(key, f"HTTP {response.status}", response.status, task.linked_from)
         if response.status != 200:
             return PageFailed(key, f"HTTP {response.status}")
         page = RawPage(location=task.url, url=response.url, content=response.content)
@@ -368,7 +372,7 @@ class Crawler:
         except (Refused, httpx.HTTPError):
             return []
         links = feed_links(response.content) if response.status == 200 else None
-        return [_FeedRead(tuple(links or ()))]
+        return [_FeedRead(task.url, tuple(links or ()))]
 
     def _refusal(self, url: str) -> str | None:
         """Why a redirect to `url` is not followed, or None (the HTTP client asks)."""

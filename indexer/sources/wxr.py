@@ -14,9 +14,11 @@ Parsed with lxml, entities and network off (an export is a file from elsewhere).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from bs4 import BeautifulSoup
 from lxml import etree
@@ -27,7 +29,7 @@ from indexer.extract.parse import block_text
 from indexer.extract.titles import clean_title, title_from_words
 from indexer.index.analysis import normalize_language
 from indexer.records import Post, Skip
-from indexer.sources.events import PageGone, PostReady
+from indexer.sources.events import PageGone, PagesExpected, PostReady
 from indexer.sources.state import CrawlState, content_hash
 from indexer.urls import normalize_url
 
@@ -58,6 +60,13 @@ def is_wxr(path: Path) -> bool:
 
 def read_wxr(path: Path) -> Iterator[Post | Skip]:
     """Every item of the export: a Post for a published post, a Skip for anything else."""
+    items, read_item = _items(path)
+    return (read_item(item) for item in items)
+
+
+def _items(path: Path) -> tuple[list, Callable[[Any], Post | Skip]]:
+    """The export's items, and the function that reads one (it knows the export's authors,
+    language and namespace)."""
     try:
         root = etree.parse(str(path), _PARSER).getroot()
     except (OSError, etree.XMLSyntaxError) as error:
@@ -68,8 +77,9 @@ def read_wxr(path: Path) -> Iterator[Post | Skip]:
     wp = _namespace(root)
     authors = _authors(channel, wp)
     language = normalize_language(channel.findtext("language"))
-    for item in channel.iter("item"):
-        yield _item(item, wp, authors, language, str(path))
+    return list(channel.iter("item")), partial(
+        _item, wp=wp, authors=authors, language=language, where=str(path)
+    )
 
 
 def _namespace(root) -> str:
@@ -159,8 +169,10 @@ def html_text(html: str) -> str:
 
 def wxr_events(path: Path, state: CrawlState | None) -> Iterator:
     """The export as source events; a post that left the export is gone (it is complete)."""
+    items, read_item = _items(path)
+    yield PagesExpected(len(items))
     seen = set()
-    for record in read_wxr(path):
+    for record in map(read_item, items):
         key = normalize_url(record.url) if record.url else record.location
         seen.add(key)
         yield PostReady(key, record, content_hash(repr(record).encode("utf-8")))
