@@ -224,7 +224,7 @@ def test_list_files_that_cannot_be_written_are_a_warning_not_a_failure(tmp_path)
     edit_post(site, posts[0], "zyzzyva")
     run = _cli("index", str(site), "--index", str(index_dir), "--quiet")
     assert run.returncode == 0, run.stderr
-    assert re.search(r"indexed\s+1 posts", run.stdout)
+    assert re.search(r"indexed\s+1 post\b", run.stdout)
     assert "warning" in run.stdout and "list files" in run.stdout and "warning" in run.stderr
     found = WhooshSearchBackend(index_dir).search(SearchRequest("zyzzyva"))
     assert [urlsplit(hit.url).path.lstrip("/") for hit in found.hits] == [posts[0]]

@@ -85,29 +85,28 @@ def _page(head: str, body: str = BODY) -> str:
             "Title With JSON-LD",
         ),
         (_page("<title>A &lt;b&gt;Bold&lt;/b&gt; Title | Blog</title>"), "A Bold Title"),
-        # A theme that escapes the title's markup in its heading shows the tags as text.
+        # The heading is text already: what its readers see, tags written as text and all.
         (
-            _page("", f"<h1 class='entry-title'>Heading &lt;em&gt;With&lt;/em&gt; Tags</h1>{BODY}"),
-            "Heading With Tags",
+            _page("", f"<h1 class='entry-title'>Heading <em>With</em> Markup</h1>{BODY}"),
+            "Heading With Markup",
         ),
         (
             _page("", f"<h1 class='entry-title'>Why I stopped using &lt;div&gt;</h1>{BODY}"),
             "Why I stopped using <div>",
+        ),
+        # Markup in <title> helps find the heading it names.
+        (
+            _page(
+                "<title>A &lt;em&gt;Named&lt;/em&gt; Heading | Blog</title>",
+                f"<h2>Related</h2><h2>A <em>Named</em> Heading</h2>{BODY}",
+            ),
+            "A Named Heading",
         ),
     ],
 )
 def test_every_title_reader_gives_text(html, title):
     page = RawPage("test.html", "https://blog.example/post/", html.encode("utf-8"))
     assert extract(page).post.title == title
-
-
-def test_a_title_selector_gives_text_too():
-    from indexer.extract.overrides import ExtractionOverrides
-
-    html = _page("", f"<p class='t'>Chosen &lt;em&gt;Title&lt;/em&gt;</p>{BODY}")
-    page = RawPage("test.html", "https://blog.example/post/", html.encode("utf-8"))
-    overrides = ExtractionOverrides(title_selector="p.t")
-    assert extract(page, overrides=overrides).post.title == "Chosen Title"
 
 
 def test_wordpress_titles_lose_their_markup_and_a_post_without_one_is_kept():

@@ -145,11 +145,14 @@ def nearby_lines(facts: PageFacts, limit: int = 4) -> list[str]:
 
 
 def title_from_meta(facts: PageFacts) -> str | None:
-    return facts.meta.get("og:title") or ld_name(facts.ld("headline"))
+    """og:title, else the JSON-LD headline: both carry the title's markup (see titles)."""
+    title = clean_title(facts.meta.get("og:title") or "")
+    return title or clean_title(ld_name(facts.ld("headline")) or "") or None
 
 
 def title_from_title_tag(facts: PageFacts) -> str | None:
-    text = " ".join(facts.soup.title.get_text(" ").split()) if facts.soup.title else ""
+    """<title>, less the site's name; WordPress writes the title's markup into it escaped."""
+    text = clean_title(facts.soup.title.get_text(" ")) if facts.soup.title else ""
     site = facts.meta.get("og:site_name")
     for separator in _TITLE_SEPARATORS:
         head, sep, tail = text.rpartition(separator)
@@ -381,8 +384,5 @@ def first_of(cascade, facts: PageFacts):
 
 
 def read_title(facts: PageFacts) -> str | None:
-    """The first title of the cascade that is still text once its markup is gone."""
-    for step in TITLE_CASCADE:
-        if title := clean_title(step(facts) or ""):
-            return title[:MAX_TITLE_CHARS]
-    return None
+    title = first_of(TITLE_CASCADE, facts)
+    return title[:MAX_TITLE_CHARS] if title else None

@@ -25,7 +25,6 @@ from indexer.extract.language import choose_language
 from indexer.extract.overrides import NO_OVERRIDES, ExtractionOverrides
 from indexer.extract.parse import parse_page
 from indexer.extract.template import SiteTemplate
-from indexer.extract.titles import clean_title
 from indexer.records import Post, RawPage, Skip
 
 PAGEFIND_UNMARKED = "no data-pagefind-body on a site whose posts carry it"
@@ -57,8 +56,7 @@ class Fields:
 def read_fields(facts: metadata.PageFacts, overrides: ExtractionOverrides) -> Fields:
     """Each field from the maintainer's selector when it finds something, else the cascade."""
     soup = facts.soup
-    chosen = clean_title(by_selector.text_of(soup, overrides.title_selector) or "")
-    title = chosen or metadata.read_title(facts) or ""
+    title = by_selector.text_of(soup, overrides.title_selector) or metadata.read_title(facts) or ""
     published = by_selector.date_of(soup, overrides.date_selector) or metadata.first_of(
         metadata.DATE_CASCADE, facts
     )

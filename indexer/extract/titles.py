@@ -1,12 +1,13 @@
-"""A post's title as plain text, whoever read it, and a title for a post that has none.
+"""A post's title as plain text, whatever markup it was read from, and a title for a post
+that has none.
 
-Every reader of a title passes it through `clean_title`: the page's heading and a
-`title_selector` (visible text), `og:title` and the JSON-LD headline, the `<title>` tag,
-and a WordPress export's `<title>`. All of them can carry the markup of the title they were
-made from. WordPress keeps `Title <em>With</em> Markup` as the title and exports it so;
-an og:title or a headline holds the same tags, sometimes escaped once more
-(`&lt;em&gt;`); a theme that escapes the title in its heading shows those tags as text.
-A result's title is text, so the tags go and the entities are decoded.
+Every reader of a title that comes as markup passes it through `clean_title`: `og:title`
+and the JSON-LD headline, the `<title>` tag, and a WordPress export's `<title>`. WordPress
+keeps `Title <em>With</em> Markup` as the title and exports it so, and writes it escaped
+into `<title>` (`&lt;em&gt;`); an og:title or a headline holds the same tags, sometimes
+escaped once more. A result's title is text, so the tags go and the entities are decoded.
+The page's own heading (and a `title_selector`) is already text, as its readers see it: a
+heading that shows `<script>` is a post about it, and keeps it.
 
 What only looks like a tag stays: "Why I stopped using <div>" is the title of a post about
 HTML, "1<2" a comparison. A tag is taken as markup when it has attributes, is a line break,
