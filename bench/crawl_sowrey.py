@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO))
 
-from test_crawl import SOWREY, SiteServer, crawl, indexed_paths  # noqa: E402
+from helpers import SOWREY, SiteServer, crawl, indexed_paths  # noqa: E402
 
 RECRAWL_SHARE = 0.10
 
@@ -65,6 +65,9 @@ def main() -> int:
         "non_posts_indexed": len(found - posts),
         "posts_missing": sorted(posts - found)[:10],
         "failed": [f"{f.location}: {f.reason}" for f in first.failed][:10],
+        "pages": first.pages,
+        "not_found": len(first.not_found),
+        "recrawl_unchanged": second.unchanged,
         "first_crawl_s": round(first_s, 2),
         "first_crawl_requests": requests_first,
         "pages_per_s": round((len(first.indexed) + len(first.skipped)) / first_s, 1),

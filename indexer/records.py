@@ -73,33 +73,57 @@ class Failure:
     reason: str
 
 
+@dataclass(frozen=True)
+class NotFound:
+    """An address a crawl met that answered 404 or 410 and holds no indexed post: a broken
+    link on the site (`linked_from` names the page or feed with the link, when known)."""
+
+    url: str
+    reason: str
+    linked_from: str | None = None
+
+
+# The reason of an unchanged page that is not a post, in a state saved without reasons.
+UNKNOWN_SKIP_REASON = "not a post (the next --full run records why)"
+
+
 @dataclass
 class IndexSummary:
     """What one indexing run did, printed at its end and returned to callers and tests.
 
     Every page the run met is in exactly one of `indexed`, `skipped`, `failed` or the
-    `unchanged` count. `warnings` are problems that did not stop the run nor lose a post
-    (the posts are indexed; something that only speeds searching up was not written).
+    `unchanged` count; of the unchanged, `unchanged_posts` hold a post and the others are
+    counted by the reason they are not posts, as an earlier run found it. `not_found` are
+    addresses that do not exist (broken links), which are no pages. `warnings` are problems
+    that did not stop the run nor lose a post (the posts are indexed; something that only
+    speeds searching up was not written).
     """
 
     indexed: list[str] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     unchanged: int = 0
+    unchanged_posts: int = 0
+    unchanged_skips: dict[str, int] = field(default_factory=dict)
     deleted: list[str] = field(default_factory=list)
     refused_deletes: list[str] = field(default_factory=list)
     mass_delete_message: str | None = None
+    not_found: list[NotFound] = field(default_factory=list)
     truncated: list[str] = field(default_factory=list)  # crawls stopped by crawl_max_pages
     warnings: list[str] = field(default_factory=list)
+    # False for a new index or a rebuild (--full): nothing to compare with, nothing unchanged.
+    incremental: bool = False
+    posts_in_index: int | None = None  # once the run has committed
 
     @property
     def pages(self) -> int:
         """How many pages the run met."""
         return len(self.indexed) + len(self.skipped) + len(self.failed) + self.unchanged
 
-    def skip_reasons(self) -> dict[str, int]:
-        """Skipped pages counted by reason, most common first."""
-        counts: dict[str, int] = {}
+    def skip_reasons(self, with_unchanged: bool = False) -> dict[str, int]:
+        """Skipped pages counted by reason, most common first; `with_unchanged` adds the
+        unchanged pages that are not posts (what the site holds besides its posts)."""
+        counts: dict[str, int] = dict(self.unchanged_skips) if with_unchanged else {}
         for skip in self.skipped:
             counts[skip.reason] = counts.get(skip.reason, 0) + 1
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

@@ -62,7 +62,8 @@ class Settings:
     query_log_max_rows: int = 200_000
     # Crawl: where the crawler may go and how hard it may push.
     allowed_hosts: tuple[str, ...] = ()  # besides site_url's own host
-    crawl_delay: float = 0.0
+    # Seconds between requests (the crawler's own default); robots.txt's Crawl-delay if longer.
+    crawl_delay: float = 0.5
     crawl_concurrency: int = 2
     crawl_max_pages: int = 50_000
     crawl_max_page_bytes: int = 10_000_000

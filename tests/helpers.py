@@ -103,6 +103,7 @@ class SiteServer:
         self.root = root
         self.robots = robots
         self.log: list[tuple[str, int, int]] = []  # (path, status, body bytes)
+        self.times: list[float] = []  # when each request arrived (time.monotonic())
         self.flaky: dict[str, int] = {}  # path → how many 503s to answer first
         handler = _handler_for(self)
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -144,6 +145,7 @@ def _handler_for(site: SiteServer) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_GET(self) -> None:
+            site.times.append(time.monotonic())
             path = self.path.split("?")[0]
             if site.flaky.get(path, 0) > 0:
                 site.flaky[path] -= 1
@@ -237,8 +239,15 @@ def indexed_paths(index_dir: Path) -> set[str]:
         return {urlsplit(f["url"]).path.lstrip("/") for f in searcher.all_stored_fields()}
 
 
+def loopback_options(server: SiteServer, **options) -> CrawlOptions:
+    """Crawl options for a test's own server: no delay between requests (the polite
+    default is for other people's sites), quick retries."""
+    defaults = {"delay": 0.0, "concurrency": 2, "retries": 2, "backoff": 0.01}
+    return CrawlOptions(start_url=server.url, **(defaults | options))
+
+
 def crawl(server: SiteServer, index_dir: Path, **options) -> object:
-    crawl_options = CrawlOptions(start_url=server.url, concurrency=2, retries=2, backoff=0.01)
+    crawl_options = loopback_options(server)
     store = WhooshPostStore(index_dir, rebuild=options.pop("full", False))
     return index_sources([server.url], store, options=IndexOptions(crawl=crawl_options, **options))
 

@@ -14,7 +14,8 @@ TOKEN = "s3cret-token-for-tests"
 
 
 def _app(index_dir, site_url: str, token: str = TOKEN):
-    app = create_app({"index_dir": str(index_dir), "site_url": site_url, "admin_token": token})
+    config = {"index_dir": str(index_dir), "site_url": site_url, "admin_token": token}
+    app = create_app(config | {"crawl_delay": 0})  # its own loopback server: no delay
     if "admin" not in app.blueprints:  # until app.py registers it itself
         app.register_blueprint(admin)
     app.testing = True

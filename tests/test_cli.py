@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -33,7 +34,7 @@ def test_index_prints_a_summary_with_skip_reasons_and_failures(tmp_path):
     done = run("index", str(FIXTURES / "broken"), str(FIXTURES / "hostile"), "--index", str(index))
     assert done.returncode == 1, done.stderr  # some pages failed: said, not hidden
     out = done.stdout
-    assert "indexed       1 posts" in out
+    assert re.search(r"indexed\s+1 post$", out, re.MULTILINE), out
     assert "not found page" in out
     assert "binary.html: binary content, not HTML" in out
     assert "empty.html: empty file" in out
@@ -109,18 +110,19 @@ def test_index_crawls_a_site_given_by_url_then_guards_against_mass_deletion(tmp_
     root = tmp_path / "site"
     posts = copy_sowrey(root, posts=6)
     index = tmp_path / "index"
+    env = {**os.environ, "POSTSEARCH_CRAWL_DELAY": "0"}  # its own loopback server
     with SiteServer(root) as server:
-        first = run("index", server.url, "--index", str(index))
+        first = run("index", server.url, "--index", str(index), env=env)
         assert first.returncode == 0, first.stderr
-        assert "indexed       6 posts" in first.stdout
+        assert re.search(r"indexed\s+6 posts", first.stdout), first.stdout
         for post in posts[:3]:
             shutil.rmtree(root / post)
-        guarded = run("index", server.url, "--index", str(index))
+        guarded = run("index", server.url, "--index", str(index), env=env)
         assert guarded.returncode == 1
         assert "refused to delete 3 of 6 posts" in guarded.stderr
         assert "--allow-mass-delete" in guarded.stderr
-        allowed = run("index", server.url, "--index", str(index), "--allow-mass-delete")
-        assert allowed.returncode == 0 and "deleted       3" in allowed.stdout
+        allowed = run("index", server.url, "--index", str(index), "--allow-mass-delete", env=env)
+        assert allowed.returncode == 0 and re.search(r"deleted\s+3 posts", allowed.stdout)
 
 
 def test_a_second_indexer_waits_for_the_lock_then_says_why_it_gives_up(tmp_path):
@@ -141,5 +143,98 @@ def test_index_reads_a_wordpress_export(tmp_path):
     needs_shared(WXR_EXPORT)
     done = run("index", str(WXR_EXPORT), "--index", str(tmp_path / "index"), "--full")
     assert done.returncode == 0, done.stderr
-    assert "indexed      54 posts" in done.stdout
+    assert re.search(r"indexed\s+55 posts", done.stdout), done.stdout
     assert "post not published (draft)" in done.stdout
+
+
+def test_config_and_index_go_before_or_after_the_command(tmp_path):
+    index = tmp_path / "index"
+    assert run("index", str(FIXTURES / "hostile"), "--index", str(index)).returncode == 0
+    config = tmp_path / "site.toml"
+    config.write_text(f'index_dir = "{index}"\n', encoding="utf-8")
+    query = ("search", "heirloom tomatoes", "--json")
+    for args in (
+        ("--index", str(index), *query),
+        (*query, "--index", str(index)),
+        ("--config", str(config), *query),
+        (*query, "--config", str(config)),
+        ("--index", str(tmp_path / "elsewhere"), *query, "--index", str(index)),  # after wins
+    ):
+        done = run(*args)
+        assert done.returncode == 0, (args, done.stderr)
+        assert json.loads(done.stdout)["total"] == 1, args
+
+
+def _hits(out: str) -> list[str]:
+    return [block for block in out.split("\n\n")[1:] if block.strip()]
+
+
+def test_search_shows_marked_snippets_and_takes_the_apis_filters(demo_index):
+    index = str(demo_index[0])
+    done = run("search", "garden", "--index", index, "--category", "Gardening", "--sort", "newest")
+    assert done.returncode == 0, done.stderr
+    hits = _hits(done.stdout)
+    assert hits and all(" · " in hit and "Gardening" in hit.splitlines()[2] for hit in hits)
+    dates = [hit.splitlines()[2].split(" · ")[0] for hit in hits]
+    assert dates == sorted(dates, reverse=True)
+    assert re.search(r"\*gardens?\*", done.stdout, re.IGNORECASE), done.stdout  # not a tty
+    assert "<mark>" not in done.stdout and "\x1b[" not in done.stdout
+    tags = run("search", "bread", "--index", index, "--tag", "sourdough", "--tag", "rye", "--json")
+    answer = json.loads(tags.stdout)
+    assert answer["filters"]["tag"] == ["sourdough", "rye"] and answer["total"] > 0
+    assert all({"sourdough", "rye"} & set(hit["tags"]) for hit in answer["results"])
+    by_year = json.loads(run("search", "--year", "2023", "--index", index, "--json").stdout)
+    assert by_year["total"] > 0 and all(h["date"].startswith("2023") for h in by_year["results"])
+    bad = run("search", "bread", "--year", "23", "--index", index)
+    assert bad.returncode == 2 and "year must be four digits" in bad.stderr
+    nothing = run("search", "--index", index)
+    assert nothing.returncode == 2 and "give a query, or a filter" in nothing.stderr
+
+
+def test_search_on_a_terminal_marks_words_in_bold(demo_index):
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "100"}
+    env.pop("NO_COLOR", None)
+    with subprocess.Popen(
+        [*POSTSEARCH, "search", "sourdough", "--index", str(demo_index[0]), "--per-page", "2"],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env=env,
+    ) as process:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the follower side closed: the command is done
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=60)
+    os.close(leader)
+    out = b"".join(chunks).decode("utf-8")
+    assert re.search(r"\x1b\[1mSourdough\x1b\[0m", out, re.IGNORECASE), out
+    assert "*sourdough*" not in out.lower()
+
+
+def test_every_option_of_every_command_says_what_it_does():
+    import argparse
+
+    from searchweb.cli.main import parser
+
+    top = parser()
+    assert top.description and "posts" in top.description
+    commands = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
+    listed = {action.dest: action.help for action in commands._choices_actions}
+    for name, command in [("postsearch", top), *commands.choices.items()]:
+        if command is not top:
+            assert listed.get(name) and command.description, f"{name} has no help or description"
+        for action in command._actions:
+            if isinstance(action, argparse._HelpAction | argparse._VersionAction):
+                continue
+            if isinstance(action, argparse._SubParsersAction):
+                continue
+            assert action.help and action.help.strip(), f"{name} {action.dest} has no help"

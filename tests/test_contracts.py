@@ -103,6 +103,8 @@ def test_contains_and_doc_count_answer_for_the_index_as_committed(backend, tmp_p
         store.delete(first.url)
         store.replace(third)
         assert store.contains(first.url) and not store.contains(third.url)  # not yet committed
+        store.replace(second)
+        assert store.doc_count() == 2  # the count as committed, whatever the batch does
     reader = backend.searcher(tmp_path)
     assert (reader.has_url(first.url), reader.has_url(third.url)) == (False, True)
     assert reader.doc_count() == 2

@@ -7,9 +7,11 @@ download.
 
 from __future__ import annotations
 
+import itertools
+
 import httpx
 import pytest
-from helpers import SiteServer, add_post, copy_sowrey, crawl, indexed_paths
+from helpers import SiteServer, add_post, copy_sowrey, crawl, indexed_paths, loopback_options
 
 from indexer.api import WhooshPostStore, index_sources
 from indexer.sources.crawl import Crawler, CrawlOptions
@@ -51,7 +53,7 @@ def test_crawl_indexes_the_same_posts_as_the_folder_and_nothing_else(site, tmp_p
 
 def test_disallowed_and_off_site_pages_are_never_requested(site):
     server, _, _, _ = site
-    crawler = Crawler(CrawlOptions(start_url=server.url))
+    crawler = Crawler(loopback_options(server))
     events = list(crawler.events())
     keys = {event.key for event in events}
     assert all(key.startswith(server.url) for key in keys)  # links to other hosts not taken
@@ -75,19 +77,19 @@ def test_normalize_url_gives_one_spelling_per_page(url, key):
 
 def test_bounds_redirect_loops_non_html_and_retries(site):
     server, posts, _, _ = site
-    crawler = Crawler(CrawlOptions(start_url=server.url, retries=2, backoff=0.01))
+    crawler = Crawler(loopback_options(server))
     assert isinstance(crawler.fetch_one(server.url + "loop/"), PageSkipped)
-    crawler = Crawler(CrawlOptions(start_url=server.url))
+    crawler = Crawler(loopback_options(server))
     skipped = crawler.fetch_one(server.url + "report.pdf")
     assert isinstance(skipped, PageSkipped) and "not an HTML page" in skipped.reason
     server.flaky["/" + posts[2]] = 2
-    crawler = Crawler(CrawlOptions(start_url=server.url, retries=2, backoff=0.01))
+    crawler = Crawler(loopback_options(server))
     assert isinstance(crawler.fetch_one(server.url + posts[2]), PageFetched)
     server.flaky["/" + posts[3]] = 5
-    crawler = Crawler(CrawlOptions(start_url=server.url, retries=1, backoff=0.01))
+    crawler = Crawler(loopback_options(server, retries=1))
     failed = crawler.fetch_one(server.url + posts[3])
     assert isinstance(failed, PageFailed) and "503" in failed.reason
-    crawler = Crawler(CrawlOptions(start_url=server.url, max_page_bytes=1000))
+    crawler = Crawler(loopback_options(server, max_page_bytes=1000))
     assert "larger than" in crawler.fetch_one(server.url + posts[4]).reason
 
 
@@ -100,3 +102,29 @@ def test_private_addresses_are_refused_unless_the_site_is_one():
         HttpClient("http://93.184.216.34/").get("http://127.0.0.1:1/")
     with pytest.raises(httpx.ConnectError):
         HttpClient("http://127.0.0.1:1/", HttpLimits(retries=0)).get("http://127.0.0.1:1/")
+
+
+def _gaps(server: SiteServer) -> list[float]:
+    return [later - earlier for earlier, later in itertools.pairwise(server.times)]
+
+
+def test_the_crawler_is_polite_by_default_and_a_longer_crawl_delay_wins(tmp_path):
+    """Half a second between requests unless the config says otherwise, or the site's
+    robots.txt asks for more."""
+    from searchweb.config import load_settings
+    from searchweb.indexing import crawl_options
+
+    settings = load_settings(environ={})
+    assert settings.crawl_delay == 0.5 and CrawlOptions(start_url="https://b.example/").delay == 0.5
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "index.html").write_text("<html><body><p>Home</p></body></html>", encoding="utf-8")
+    for robots, delay in (
+        ("User-agent: *\nDisallow:\n", 0.5),
+        ("User-agent: *\nCrawl-delay: 1\n", 1),
+    ):
+        with SiteServer(root, robots=robots) as server:
+            list(Crawler(crawl_options(settings, start_url=server.url)).events())
+        assert len(server.times) >= 3, server.log  # robots.txt, the sitemap, the page, ...
+        # The client spaces its requests; their arrival here may jitter by a little.
+        assert min(_gaps(server)) >= delay * 0.75, (robots, _gaps(server))

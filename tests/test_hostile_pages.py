@@ -274,7 +274,8 @@ CRAWL_MAX_PAGES = 60
 
 def test_crawler_survives_a_gzip_bomb_a_redirect_loop_and_a_calendar_trap(hostile_site, tmp_path):
     config = tmp_path / "site.toml"
-    config.write_text(f"crawl_max_pages = {CRAWL_MAX_PAGES}\ncrawl_timeout = 10\n")
+    # No delay: the hostile site is the test's own, on loopback.
+    config.write_text(f"crawl_max_pages = {CRAWL_MAX_PAGES}\ncrawl_timeout = 10\ncrawl_delay = 0\n")
     index = tmp_path / "index"
     done, peak_mb = run_postsearch(
         "--config", str(config), "index", hostile_site.url, "--index", str(index), "--quiet"

@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup, Tag
 from indexer.extract.dates import date_from_url, parse_iso_date, parse_visible_date
 from indexer.extract.jsonld import json_ld_articles, ld_list, ld_name
 from indexer.extract.parse import Vocabulary, visible_text
+from indexer.extract.titles import clean_title
 from indexer.index.analysis import normalize_language
 
 MAX_TITLE_CHARS = 400
@@ -144,11 +145,14 @@ def nearby_lines(facts: PageFacts, limit: int = 4) -> list[str]:
 
 
 def title_from_meta(facts: PageFacts) -> str | None:
-    return facts.meta.get("og:title") or ld_name(facts.ld("headline"))
+    """og:title, else the JSON-LD headline: both carry the title's markup (see titles)."""
+    title = clean_title(facts.meta.get("og:title") or "")
+    return title or clean_title(ld_name(facts.ld("headline")) or "") or None
 
 
 def title_from_title_tag(facts: PageFacts) -> str | None:
-    text = " ".join(facts.soup.title.get_text(" ").split()) if facts.soup.title else ""
+    """<title>, less the site's name; WordPress writes the title's markup into it escaped."""
+    text = clean_title(facts.soup.title.get_text(" ")) if facts.soup.title else ""
     site = facts.meta.get("og:site_name")
     for separator in _TITLE_SEPARATORS:
         head, sep, tail = text.rpartition(separator)

@@ -121,7 +121,8 @@ class WhooshPostStore:
         self.generation: int | None = None
         self._writer: IndexWriter | None = None
         self._languages: set[str] = set()
-        self._before = None  # a reader of the committed index, for contains/doc_count
+        self._before = None  # a reader of the committed index, for contains
+        self._count_before = 0  # its posts: the reader's own count drops with each write
 
     def __enter__(self) -> WhooshPostStore:
         index = open_or_create(self.index_dir)
@@ -136,6 +137,7 @@ class WhooshPostStore:
         self._languages = set() if self.rebuild else set(manifest.get("languages", []))
         self.generation = index.latest_generation()
         self._before = self._writer.reader()
+        self._count_before = self._before.doc_count()
         return self
 
     def __exit__(
@@ -196,7 +198,7 @@ class WhooshPostStore:
 
     def doc_count(self) -> int:
         self._require_writer()
-        return self._before.doc_count() if self._before is not None else 0
+        return self._count_before
 
     def _require_writer(self) -> IndexWriter:
         if self._writer is None:

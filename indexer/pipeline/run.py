@@ -5,7 +5,8 @@ live site, a WordPress export) becomes a stream of events (indexer.sources.event
 page's bytes, "unchanged", "gone", "skipped", "failed". Unchanged pages (same hash, a 304,
 an unmoved sitemap `lastmod`) cost no extraction; changed pages are extracted in a process
 pool (parse once, bs4 on lxml, both cores) and written by the one writer; gone pages are
-deleted, unless that would remove more than a tenth of the index in one run.
+deleted, unless that would remove more than a tenth of the index in one run
+(indexer.pipeline.deletions). A page met twice in one run is read once.
 
 Every page ends up in exactly one list or count of the IndexSummary. A failing page never
 stops the run; an exception from the store cancels the batch so the served index stays as
@@ -15,40 +16,56 @@ committed. The pipeline talks to the index only through the PostStore interface.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
-from indexer.errors import IndexWriteError, SourceError
+from indexer.errors import SourceError
 from indexer.extract.learn import learn_template
 from indexer.extract.template import load_template, save_template
 from indexer.index.store import PostStore
+from indexer.pipeline.batch import Gone, apply_deletions, posts_after, writing
+from indexer.pipeline.progress import Progress, plural
 from indexer.pipeline.workers import Extractor, overrides_from
-from indexer.records import MAX_PAGE_BYTES, Failure, IndexSummary, Post, RawPage, Skip
+from indexer.records import (
+    MAX_PAGE_BYTES,
+    UNKNOWN_SKIP_REASON,
+    Failure,
+    IndexSummary,
+    NotFound,
+    Post,
+    RawPage,
+    Skip,
+)
 from indexer.sources.crawl import Crawler, CrawlOptions
 from indexer.sources.events import (
     PageFailed,
     PageFetched,
     PageGone,
+    PagesExpected,
     PageSkipped,
     PageUnchanged,
     PostReady,
 )
 from indexer.sources.folder import file_events, folder_events, html_files, single_page_url
-from indexer.sources.state import CrawlState, content_hash, save_pending, save_states
+from indexer.sources.state import (
+    CrawlState,
+    PageState,
+    content_hash,
+    save_pending,
+    save_states,
+    validators_of,
+)
 from indexer.sources.wxr import is_wxr, wxr_events
 from indexer.urls import normalize_url
 
-MASS_DELETE_SHARE = 0.10
 TEMPLATE_SAMPLE = 60
 # A folder run extracts its first pages inline and starts worker processes only past this
 # many: one new post is then extracted without forking a pool for it.
 POOL_AFTER = 8
+# The skip reason of a page met a second time in one run (an export listing an item twice).
+LISTED_TWICE = "listed twice (same address as an earlier page)"
 
 
 @dataclass(frozen=True)
@@ -79,24 +96,11 @@ def index_sources(
         for source in sources:
             run.index_source(source)
         run.apply_deletions()
+        run.count_posts()
+        run.progress.step(f"Committing the index ({run.changes()})")
         run.before_commit()
     run.after_commit()
     return run.summary
-
-
-@contextmanager
-def writing(store: PostStore) -> Iterator[PostStore]:
-    """`with store:` where an OSError (a full disk, a read-only mount) becomes one clear
-    IndexWriteError saying the last complete commit is still the index served."""
-    try:
-        with store:
-            yield store
-    except OSError as error:
-        where = error.filename or store.state_dir or "the index"
-        raise IndexWriteError(
-            f"cannot write the index ({error.strerror or error} at {where}); the last "
-            "complete commit is still the index served"
-        ) from error
 
 
 def _check_source(source: str | Path) -> str | Path:
@@ -121,28 +125,32 @@ class Run:
         self.template = None if self.full else load_template(self.state_dir)
         self.overrides = overrides_from(options.overrides)
         self.template_learned = False
-        self.gone: dict[str, tuple[CrawlState | None, str]] = {}  # doc url → (state, key)
+        self.gone: Gone = {}
         self._indexed: set[str] = set()
-        self._bar: tqdm | None = None
+        self._met: set[str] = set()  # page keys met in this run
+        self.progress = Progress(options.progress)
+        self._expected: int | None = None  # pages the current source said it holds
+        self._pages_before = 0  # pages settled before the current source
         self._crawler: Crawler | None = None
 
     # -- one source ---------------------------------------------------------------
 
     def index_source(self, source: str | Path) -> None:
         if isinstance(source, Path) and source.is_dir() and self._needs_template():
+            self.progress.step(f"Learning the theme of {source} from up to {TEMPLATE_SAMPLE} pages")
             self._learn_from_folder(source)
         state = self.state_for(source_id(source))
         events = self._events(source, state)
-        if self.options.progress:
-            self._bar = tqdm(unit="page", desc=str(source)[:40], file=sys.stderr)
+        self._expected, self._pages_before = None, self.summary.pages
+        self.progress.start(str(source))
+        complete = False
         try:
             # A crawl starts threads, so its pool must fork first; a folder's pool may wait
             # until there is enough to extract to be worth the processes.
             self._consume(events, state, pool_after=0 if isinstance(source, str) else POOL_AFTER)
+            complete = True
         finally:
-            if self._bar is not None:
-                self._bar.close()
-                self._bar = None
+            self.progress.finish(complete)
         if self._crawler is not None and self._crawler.truncated:
             limit = self._crawler.options.max_pages
             self.summary.truncated.append(f"{source}: stopped at crawl_max_pages ({limit})")
@@ -168,6 +176,8 @@ class Run:
         state = CrawlState(self.state_dir, source_id, self.store.generation)
         if self.full:
             state.forget_all()
+        elif next(state.known_keys(), None) is not None:
+            self.summary.incremental = True  # there is a last run to compare with
         self.states.append(state)
         return state
 
@@ -187,32 +197,46 @@ class Run:
         buffered: list[PageFetched] = []
         with Extractor(self.options.workers, pool_after) as extractor:
             for event in events:
+                self._take(event, buffered, extractor, state)
                 self._tick()
-                if isinstance(event, PageFetched) and self._unchanged(event, state):
-                    continue
-                if isinstance(event, PageFetched) and self._needs_template():
-                    buffered.append(event)
-                    if len(buffered) >= TEMPLATE_SAMPLE:
-                        self._learn_and_flush(buffered, extractor, state)
-                    continue
-                self.handle(event, extractor, state)
             self._learn_and_flush(buffered, extractor, state)
+            self._tick()
             for event, outcome in extractor.drain():
                 self._record(event, outcome, state)
+                self._tick()
+
+    def _take(self, event: Any, buffered: list[PageFetched], extractor, state) -> None:
+        """One event of the source: counted, compared with the last run, or extracted."""
+        if isinstance(event, PagesExpected):
+            self._expected = event.count
+            return
+        if self._repeated(event, state) or self._unchanged(event, state):
+            return
+        if isinstance(event, PageFetched) and self._needs_template():
+            buffered.append(event)
+            if len(buffered) >= TEMPLATE_SAMPLE:
+                self._learn_and_flush(buffered, extractor, state)
+            return
+        self.handle(event, extractor, state)
+
+    def _repeated(self, event: Any, state: CrawlState | None) -> bool:
+        """A page met twice in one run (an export that lists an item twice) is read once;
+        a post listed after something else at the same address is still indexed."""
+        if not isinstance(event, PageFetched | PageUnchanged | PostReady):
+            return False
+        if event.key not in self._met:
+            self._met.add(event.key)
+            return False
+        if isinstance(event, PostReady) and isinstance(event.post, Post):
+            self._record(event, event.post, state)
+        else:
+            self.summary.skipped.append(Skip(event.key, event.key, LISTED_TWICE))
+        return True
 
     def _tick(self) -> None:
-        if self._bar is None:
-            return
-        self._bar.update(1)
-        if self._crawler is not None:
-            counters = self._crawler.counters
-            self._bar.set_postfix(
-                fetched=counters.fetched,
-                queued=counters.queued,
-                skipped=counters.skipped,
-                failed=counters.failed,
-                refresh=False,
-            )
+        """The bar: pages of this source settled so far, of how many."""
+        pages = self.summary.pages - self._pages_before
+        self.progress.show_run(pages, self._expected, self.summary, self._crawler)
 
     def _needs_template(self) -> bool:
         return self.template is None and not self.template_learned
@@ -226,8 +250,11 @@ class Run:
             self.handle(event, extractor, state)
         buffered.clear()
 
-    def _unchanged(self, event: PageFetched, state: CrawlState | None) -> bool:
-        """Same bytes as last time: note the new validators, skip the extraction."""
+    def _unchanged(self, event: Any, state: CrawlState | None) -> bool:
+        """A page's bytes, the same as last time: note the new validators, skip the
+        extraction."""
+        if not isinstance(event, PageFetched):
+            return False
         known = state.get(event.key) if state else None
         if known is None or known.content_hash != content_hash(event.page.content):
             return False
@@ -238,8 +265,17 @@ class Run:
             lastmod=event.lastmod,
             in_sitemap=event.in_sitemap,
         )
-        self.summary.unchanged += 1
+        self._count_unchanged(known)
         return True
+
+    def _count_unchanged(self, known: PageState | None) -> None:
+        """One more unchanged page: a post, or not one for the reason the last run found."""
+        self.summary.unchanged += 1
+        if known is not None and known.doc_url:
+            self.summary.unchanged_posts += 1
+            return
+        reason = (known.skip_reason if known else None) or UNKNOWN_SKIP_REASON
+        self.summary.unchanged_skips[reason] = self.summary.unchanged_skips.get(reason, 0) + 1
 
     def handle(self, event: Any, extractor: Extractor, state: CrawlState | None) -> None:
         """Act on one source event: extract, count, or note a page as gone."""
@@ -250,26 +286,32 @@ class Run:
             known = state.get(event.key) if state else None
             if known and known.content_hash == event.fingerprint:
                 state.seen(event.key)
-                self.summary.unchanged += 1
+                self._count_unchanged(known)
             else:
                 self._record(event, event.post, state)
         elif isinstance(event, PageUnchanged):
-            self.summary.unchanged += 1
-            if state and state.get(event.key):
+            known = state.get(event.key) if state else None
+            self._count_unchanged(known)
+            if known:
                 state.seen(event.key, lastmod=event.lastmod, in_sitemap=event.in_sitemap)
         elif isinstance(event, PageGone):
-            self._gone_page(event.key, state)
+            self._gone_page(event, state)
         elif isinstance(event, PageSkipped):
             self.summary.skipped.append(Skip(event.key, event.key, event.reason))
         elif isinstance(event, PageFailed):
             self.summary.failed.append(Failure(event.key, event.reason))
 
-    def _gone_page(self, key: str, state: CrawlState | None) -> None:
-        known = state.get(key) if state else None
+    def _gone_page(self, event: PageGone, state: CrawlState | None) -> None:
+        """A post whose page is gone is deleted at the end; an address that never held an
+        indexed post and answers 404 or 410 is a broken link, counted for the summary."""
+        known = state.get(event.key) if state else None
         if known and known.doc_url:
-            self.gone[known.doc_url] = (state, key)
-        elif state and known:
-            state.forget(key)
+            self.gone[known.doc_url] = (state, event.key)
+            return
+        if event.status is not None:
+            self.summary.not_found.append(NotFound(event.key, event.reason, event.linked_from))
+        if state and known:
+            state.forget(event.key)
 
     def _record(self, event: Any, outcome: Post | Skip | Failure, state) -> None:
         if isinstance(outcome, Failure):
@@ -289,32 +331,25 @@ class Run:
         if known and known.doc_url and known.doc_url != doc_url:
             self.gone.setdefault(known.doc_url, (None, event.key))
         if state is not None:
-            state.seen(event.key, doc_url=doc_url, **_validators(event))
+            reason = outcome.reason if isinstance(outcome, Skip) else None
+            state.seen(event.key, doc_url=doc_url, skip_reason=reason, **validators_of(event))
 
     # -- end of the run -------------------------------------------------------------
 
     def apply_deletions(self) -> None:
         """Delete posts whose pages are gone, unless that is a mass deletion."""
-        doomed = [url for url in self.gone if url not in self._indexed]
-        present = [url for url in doomed if self.store.contains(url)]
-        before = self.store.doc_count()
-        limit = max(1, int(before * MASS_DELETE_SHARE))
-        if len(present) > limit and not self.options.allow_mass_delete and not self.full:
-            self.summary.refused_deletes = sorted(present)
-            self.summary.mass_delete_message = (
-                f"refused to delete {len(present)} of {before} posts (more than "
-                f"{MASS_DELETE_SHARE:.0%}) in one run: if the site really lost them, run again "
-                "with --allow-mass-delete; if not, check the site (a broken deploy or a "
-                "missing folder looks like this)"
-            )
-            return
-        for url in doomed:
-            self.store.delete(url)
-            if url in present:
-                self.summary.deleted.append(url)
-            state, key = self.gone[url]
-            if state is not None:
-                state.forget(key)
+        allowed = self.options.allow_mass_delete or self.full
+        apply_deletions(self.gone, self._indexed, self.store, self.summary, allowed)
+
+    def count_posts(self) -> None:
+        self.summary.posts_in_index = posts_after(
+            self.store, self._indexed, self.summary, self.full
+        )
+
+    def changes(self) -> str:
+        """What the commit writes, for the step's announcement."""
+        written, deleted = len(self.summary.indexed), len(self.summary.deleted)
+        return f"{plural(written, 'post')} written, {deleted} deleted"
 
     def before_commit(self) -> None:
         """The batch is complete: the state learns its pages, as pending, before the commit."""
@@ -326,9 +361,11 @@ class Run:
         store's own after-commit work (it only speeds searching up, and the moment between
         a commit and the state's save must stay as short as it can be)."""
         if self.state_dir is not None:
+            self.progress.step("Saving what this run saw, for the next run")
             save_states(self.state_dir, self.states, self.store.generation, reset=self.full)
             if keep_template and self.template is not None:
                 save_template(self.template, self.state_dir)
+        self.progress.step("Writing the list files that speed up searching")
         self.summary.warnings.extend(self.store.after_commit())
 
 
@@ -338,20 +375,6 @@ def source_id(source: str | Path) -> str:
         return "site:" + normalize_url(source)
     kind = "folder" if source.is_dir() else "file"
     return f"{kind}:{source.resolve()}"
-
-
-def _validators(event: Any) -> dict[str, Any]:
-    if isinstance(event, PageFetched):
-        return {
-            "etag": event.etag,
-            "last_modified": event.last_modified,
-            "content_hash": content_hash(event.page.content),
-            "lastmod": event.lastmod,
-            "in_sitemap": event.in_sitemap,
-        }
-    if isinstance(event, PostReady):
-        return {"content_hash": event.fingerprint}
-    return {}
 
 
 def _spread(items: list, limit: int) -> list:

@@ -12,7 +12,8 @@ from dataclasses import replace
 from typing import Any
 
 from indexer.index.store import PostStore
-from indexer.pipeline.run import IndexOptions, Run, source_id, writing
+from indexer.pipeline.batch import writing
+from indexer.pipeline.run import IndexOptions, Run, source_id
 from indexer.pipeline.workers import Extractor
 from indexer.records import IndexSummary
 from indexer.sources.crawl import Crawler, CrawlOptions

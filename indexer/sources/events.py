@@ -2,8 +2,10 @@
 
 Every source (a crawl, a folder, a WordPress export, the webhook's one page) speaks this
 vocabulary, so the pipeline treats them alike: a page's bytes to extract, "unchanged" (no
-work), "gone" (delete its post), "skipped" and "failed" (counted with their reason), or,
-for an export, a post already read. `key` is the page's address as the crawl state keys it.
+work), "gone" (delete its post; for an address never indexed, a link to a page that
+does not exist), "skipped" and "failed" (counted with their reason), or, for an export, a
+post already read. `key` is the page's address as the crawl state keys it. A source that
+knows how many pages it holds says so first (`PagesExpected`), for the progress bar.
 """
 
 from __future__ import annotations
@@ -36,10 +38,16 @@ class PageUnchanged:
 
 @dataclass(frozen=True)
 class PageGone:
-    """A page that is no longer there (404/410, left the sitemap, folder or export)."""
+    """A page that is no longer there (404/410, left the sitemap, folder or export).
+
+    `status` is the HTTP status when a server said so, and `linked_from` the page (or feed)
+    whose link led there, if any: a gone address that was never indexed is a broken link.
+    """
 
     key: str
     reason: str
+    status: int | None = None
+    linked_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,4 +75,13 @@ class PostReady:
     fingerprint: str
 
 
-SourceEvent = PageFetched | PageUnchanged | PageGone | PageSkipped | PageFailed | PostReady
+@dataclass(frozen=True)
+class PagesExpected:
+    """How many pages the source will yield (a folder's files, an export's items)."""
+
+    count: int
+
+
+SourceEvent = (
+    PageFetched | PageUnchanged | PageGone | PageSkipped | PageFailed | PostReady | PagesExpected
+)

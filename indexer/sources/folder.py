@@ -18,7 +18,13 @@ from urllib.parse import quote, urljoin
 
 from indexer.errors import PageError, SourceError
 from indexer.records import MAX_PAGE_BYTES, Failure, RawPage
-from indexer.sources.events import PageFailed, PageFetched, PageGone, PageUnchanged
+from indexer.sources.events import (
+    PageFailed,
+    PageFetched,
+    PageGone,
+    PagesExpected,
+    PageUnchanged,
+)
 from indexer.sources.state import CrawlState
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -99,6 +105,7 @@ def file_events(
 ) -> Iterator:
     """Files as source events: a file's URL is its key, its stamp says if it changed, and
     a page of `known` that is not among `files` is gone."""
+    yield PagesExpected(len(files))
     present = set()
     for file, url in files:
         present.add(url)

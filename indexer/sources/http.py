@@ -74,20 +74,21 @@ def is_private_host(host: str) -> bool:
 
 
 class Throttle:
-    """At most one request per `delay` seconds across all threads of a client."""
+    """At most one request per `delay` seconds across all threads of a client. The delay
+    may grow once requests have begun (robots.txt's Crawl-delay is read by the first)."""
 
     def __init__(self, delay: float) -> None:
         self.delay = delay
         self._lock = threading.Lock()
-        self._next = 0.0
+        self._last = float("-inf")
 
     def wait(self) -> None:
         if self.delay <= 0:
             return
         with self._lock:
             now = time.monotonic()
-            start = max(now, self._next)
-            self._next = start + self.delay
+            start = max(now, self._last + self.delay)
+            self._last = start
         time.sleep(max(0.0, start - now))
 
 

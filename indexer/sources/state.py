@@ -1,8 +1,9 @@
 """What the last runs saw of each page, so the next run only redoes what changed.
 
 A small SQLite file in the index directory (Whoosh ignores files it does not name) holds,
-per source and page key (a crawled URL, a file's URL): the URL its post is indexed under,
-the validators the server gave (ETag, Last-Modified), a hash of the bytes, the sitemap's
+per source and page key (a crawled URL, a file's URL): the URL its post is indexed under
+(or why the page is not a post, so that a run which finds it unchanged can still say what
+it is), the validators the server gave (ETag, Last-Modified), a hash of the bytes, the sitemap's
 `lastmod`, and when it was last seen. Changes are staged in memory during a run and
 written in one transaction only after the index has committed, so the state never claims
 a page is indexed when the index does not hold it. Just before the commit, the pages the
@@ -22,6 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from indexer.sources.events import PageFetched, PostReady
+
 STATE_NAME = "crawlstate.sqlite3"
 
 _SCHEMA = """
@@ -35,10 +38,13 @@ CREATE TABLE IF NOT EXISTS pages (
     lastmod TEXT,
     in_sitemap INTEGER NOT NULL DEFAULT 0,
     last_seen REAL NOT NULL,
+    skip_reason TEXT,
     PRIMARY KEY (source, key)
 );
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)
 """
+# Columns added since the first state files; an older file gets them when it is opened.
+_ADDED_COLUMNS = (("skip_reason", "TEXT"),)
 
 
 def content_hash(content: bytes) -> str:
@@ -46,9 +52,25 @@ def content_hash(content: bytes) -> str:
     return hashlib.blake2b(content, digest_size=16).hexdigest()
 
 
+def validators_of(event: PageFetched | PostReady | object) -> dict[str, object]:
+    """What the state keeps of a page read in this run, to know it unchanged next time."""
+    if isinstance(event, PageFetched):
+        return {
+            "etag": event.etag,
+            "last_modified": event.last_modified,
+            "content_hash": content_hash(event.page.content),
+            "lastmod": event.lastmod,
+            "in_sitemap": event.in_sitemap,
+        }
+    if isinstance(event, PostReady):
+        return {"content_hash": event.fingerprint}
+    return {}
+
+
 @dataclass(frozen=True)
 class PageState:
-    """One page as the last run left it. `doc_url` is None for a page that is not a post."""
+    """One page as the last run left it. `doc_url` is None for a page that is not a post,
+    and `skip_reason` then says why (None in a state saved before reasons were kept)."""
 
     key: str
     doc_url: str | None = None
@@ -58,6 +80,7 @@ class PageState:
     lastmod: str | None = None
     in_sitemap: bool = False
     last_seen: float = 0.0
+    skip_reason: str | None = None
 
 
 class CrawlState:
@@ -82,7 +105,7 @@ class CrawlState:
         try:
             rows = connection.execute(
                 "SELECT key, doc_url, etag, last_modified, content_hash, lastmod, in_sitemap,"
-                " last_seen FROM pages WHERE source = ?",
+                " last_seen, skip_reason FROM pages WHERE source = ?",
                 (self.source,),
             ).fetchall()
             saved = connection.execute(
@@ -92,9 +115,11 @@ class CrawlState:
             connection.close()
         self.stale = generation is not None and (saved is None or int(saved[0]) != generation)
         for row in rows:
-            page = PageState(*row[:6], bool(row[6]), row[7])
+            page = PageState(*row[:6], bool(row[6]), row[7], row[8])
             if self.stale:
-                page = PageState(page.key, page.doc_url, in_sitemap=page.in_sitemap)
+                page = PageState(
+                    page.key, page.doc_url, in_sitemap=page.in_sitemap, skip_reason=row[8]
+                )
             self._pages[row[0]] = page
 
     def get(self, key: str) -> PageState | None:
@@ -141,7 +166,9 @@ class CrawlState:
                     )
             else:
                 connection.execute(
-                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO pages (source, key, doc_url, etag, last_modified,"
+                    " content_hash, lastmod, in_sitemap, last_seen, skip_reason)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         self.source,
                         key,
@@ -152,6 +179,7 @@ class CrawlState:
                         page.lastmod,
                         int(page.in_sitemap),
                         page.last_seen,
+                        page.skip_reason,
                     ),
                 )
 
@@ -168,6 +196,10 @@ def _connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(path, timeout=30)
     connection.executescript(_SCHEMA)
+    present = {row[1] for row in connection.execute("PRAGMA table_info(pages)")}
+    for name, kind in _ADDED_COLUMNS:
+        if name not in present:
+            connection.execute(f"ALTER TABLE pages ADD COLUMN {name} {kind}")
     return connection
 
 

@@ -2,7 +2,9 @@
 
 `postsearch index export.xml` takes what WordPress's Tools → Export writes. Only published
 posts count (no pages, attachments, menu items, drafts, scheduled or password-protected
-posts). The author is the display name declared in the export's <wp:author> list for the
+posts). A post's title loses its markup (WordPress keeps `<em>` in titles), and a post
+without a title is titled with its first words, as readers of the site know it. The author
+is the display name declared in the export's <wp:author> list for the
 item's dc:creator login; the body is content:encoded with WordPress's automatic paragraphs
 (wpautop) applied and shortcodes stripped, so it reads as the theme would show it.
 
@@ -12,9 +14,11 @@ Parsed with lxml, entities and network off (an export is a file from elsewhere).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from bs4 import BeautifulSoup
 from lxml import etree
@@ -22,9 +26,10 @@ from lxml import etree
 from indexer.errors import SourceError
 from indexer.extract.body import make_summary
 from indexer.extract.parse import block_text
+from indexer.extract.titles import clean_title, title_from_words
 from indexer.index.analysis import normalize_language
 from indexer.records import Post, Skip
-from indexer.sources.events import PageGone, PostReady
+from indexer.sources.events import PageGone, PagesExpected, PostReady
 from indexer.sources.state import CrawlState, content_hash
 from indexer.urls import normalize_url
 
@@ -55,6 +60,13 @@ def is_wxr(path: Path) -> bool:
 
 def read_wxr(path: Path) -> Iterator[Post | Skip]:
     """Every item of the export: a Post for a published post, a Skip for anything else."""
+    items, read_item = _items(path)
+    return (read_item(item) for item in items)
+
+
+def _items(path: Path) -> tuple[list, Callable[[Any], Post | Skip]]:
+    """The export's items, and the function that reads one (it knows the export's authors,
+    language and namespace)."""
     try:
         root = etree.parse(str(path), _PARSER).getroot()
     except (OSError, etree.XMLSyntaxError) as error:
@@ -65,8 +77,9 @@ def read_wxr(path: Path) -> Iterator[Post | Skip]:
     wp = _namespace(root)
     authors = _authors(channel, wp)
     language = normalize_language(channel.findtext("language"))
-    for item in channel.iter("item"):
-        yield _item(item, wp, authors, language, str(path))
+    return list(channel.iter("item")), partial(
+        _item, wp=wp, authors=authors, language=language, where=str(path)
+    )
 
 
 def _namespace(root) -> str:
@@ -97,10 +110,13 @@ def _item(item, wp: str, authors: dict[str, str], language: str, where: str) -> 
         return Skip(location, url, f"post not published ({status or 'no status'})")
     if (item.findtext(wp + "post_password") or "").strip():
         return Skip(location, url, "password-protected post")
-    title = (item.findtext("title") or "").strip()
-    if not title or not url:
-        return Skip(location, url, "post without a title or link")
+    if not url:
+        return Skip(location, url, "post without a link")
     body = html_text(wpautop(item.findtext(CONTENT) or ""))
+    # WordPress shows a post without a title all the same (its date links to it).
+    title = clean_title(item.findtext("title") or "") or title_from_words(body)
+    if not title:
+        return Skip(location, url, "post without a title or text")
     excerpt = (item.findtext("{http://wordpress.org/export/1.2/excerpt/}encoded") or "").strip()
     # Stray markup around the login happens (the theme test data has ">themereviewteam").
     login = (item.findtext(DC_CREATOR) or "").strip().strip("<>")
@@ -153,8 +169,10 @@ def html_text(html: str) -> str:
 
 def wxr_events(path: Path, state: CrawlState | None) -> Iterator:
     """The export as source events; a post that left the export is gone (it is complete)."""
+    items, read_item = _items(path)
+    yield PagesExpected(len(items))
     seen = set()
-    for record in read_wxr(path):
+    for record in map(read_item, items):
         key = normalize_url(record.url) if record.url else record.location
         seen.add(key)
         yield PostReady(key, record, content_hash(repr(record).encode("utf-8")))

@@ -17,7 +17,11 @@ from indexer.api import PageError, extract, fetch_page, read_file_page
 
 def add_command(commands, shared: argparse.ArgumentParser) -> None:
     show = commands.add_parser(
-        "extract", parents=[shared], help="show what the indexer reads from pages"
+        "extract",
+        parents=[shared],
+        help="show what the indexer reads from pages",
+        description="Show what the indexer reads from pages (title, date, author, "
+        "categories, tags, body, and whether it is a post), without indexing them.",
     )
     show.add_argument("pages", nargs="+", help="HTML files or http(s) URLs")
     show.add_argument("--json", action="store_true", help="one JSON object per line")

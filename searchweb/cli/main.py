@@ -22,8 +22,9 @@ from searchweb.cli import extract, index, report, search, serve
 from searchweb.cli.options import shared_options
 
 DESCRIPTION = (
-    "Self-hosted search for the posts of a blog, news or campaign site: index its pages, "
-    "then serve a results page, a JSON API and a search-box widget."
+    "Self-hosted search for the posts of a blog, news or campaign site: index its pages\n"
+    "(a crawl, a folder of HTML or a WordPress export), then serve a results page, a JSON\n"
+    "API and a search-box widget."
 )
 
 
@@ -39,12 +40,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+EPILOG = """examples:
+  postsearch index https://blog.example/          crawl the site (politely) into data/index
+  postsearch index export.xml --index /srv/index  a WordPress export, into another index
+  postsearch search "sourdough starter" --category Baking
+  postsearch serve --port 8000                     then open http://127.0.0.1:8000/search
+
+--config and --index may be given before or after the command.
+`postsearch COMMAND --help` says what each command takes."""
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
-        prog="postsearch", description=DESCRIPTION, parents=[shared_options(for_command=False)]
+        prog="postsearch",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[shared_options(for_command=False)],
     )
     top.add_argument("--version", action="version", version=f"postsearch {__version__}")
-    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = top.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", title="commands"
+    )
     shared = shared_options(for_command=True)
     for command in (index, extract, search, serve, report):
         command.add_command(commands, shared)

@@ -28,7 +28,11 @@ RENDERERS = {"text": to_text, "json": to_json, "csv": to_csv}
 
 def add_command(commands, shared: argparse.ArgumentParser) -> None:
     report = commands.add_parser(
-        "report", parents=[shared], help="what visitors searched for (the query log)"
+        "report",
+        parents=[shared],
+        help="what visitors searched for (the query log)",
+        description="What visitors searched for: top queries, queries with no result, "
+        "results never clicked, searches per week, from the server's private query log.",
     )
     report.add_argument(
         "--format", choices=sorted(RENDERERS), default="text", help="text, json or csv"

@@ -18,7 +18,11 @@ from searchweb.web.context import PLAIN_BACKEND_KEY
 
 def add_command(commands, shared: argparse.ArgumentParser) -> None:
     serve = commands.add_parser(
-        "serve", parents=[shared], help="serve the search page and JSON API"
+        "serve",
+        parents=[shared],
+        help="serve the search page and JSON API",
+        description="Serve the results page, the JSON API and the search-box widget with "
+        "waitress, a production server; put it behind the site's reverse proxy.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
