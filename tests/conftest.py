@@ -29,10 +29,14 @@ from helpers import (
     needs_shared,
 )
 
-from typesense_cluster import Cluster, server_binary
+from typesense_cluster import Cluster, app_config, server_binary
 
-from indexer.api import IndexSummary
+from indexer.api import IndexSummary, index_sources
+from searchweb.config import load_settings
+from searchweb.indexing import open_store
 from searchweb.web.app import create_app
+
+ENGINES = ("whoosh", "typesense")
 
 # What the session's shared components cost, printed at the end of the run.
 TIMINGS: dict[str, float] = {}
@@ -184,3 +188,40 @@ def typesense_cluster(tmp_path_factory) -> Iterator[Cluster]:
 def pytest_terminal_summary(terminalreporter) -> None:
     for name, seconds in TIMINGS.items():
         terminalreporter.write_line(f"{name}: {seconds:.1f}")
+
+
+def typesense_site(cluster: Cluster, state_dir: Path, alias: str, *sources: Path) -> dict:
+    """Index `sources` into the cluster under `alias` through the product's own door
+    (Settings → open_store → index_sources); the app config of that deployment."""
+    config = app_config(cluster, alias, state_dir)
+    store = open_store(load_settings(overrides=config, environ={}), lock_timeout=0)
+    index_sources(sources, store)
+    return config
+
+
+@pytest.fixture(scope="session")
+def typesense_demo(typesense_cluster, tmp_path_factory) -> dict:
+    """The demo blog in the cluster (alias `demo`): the config of an app serving it."""
+    return typesense_site(typesense_cluster, tmp_path_factory.mktemp("ts-demo"), "demo", DEMO_SITE)
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine_app(request):
+    """The demo blog's app on each backend: the feature tests run once per engine."""
+    if request.param == "whoosh":
+        return request.getfixturevalue("demo_app")
+    config = request.getfixturevalue("typesense_demo")
+    app = create_app(config | {"site_name": "Demo blog", "rate_limit": ""})
+    app.testing = True
+    return app
+
+
+@pytest.fixture()
+def engine_client(engine_app):
+    return engine_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def engine_server(engine_app) -> Iterator[LiveServer]:
+    with LiveServer(engine_app) as server:
+        yield server

@@ -13,6 +13,7 @@ waits for every node to apply a commit before it returns.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
@@ -21,6 +22,7 @@ from typesense import exceptions as ts
 from indexer.errors import IndexMissingError, SchemaMismatchError
 from indexer.index import (
     INDEX_ONLY_FIELDS,
+    TOKEN_PATTERN,
     TypesenseCluster,
     alias_target,
     analyzer_for,
@@ -46,6 +48,7 @@ from searchweb.records import (
     SearchResults,
 )
 
+_WORD = re.compile(TOKEN_PATTERN)
 FEW_RESULTS = 2  # as for Whoosh: with this many results or fewer, look for a better spelling
 MAX_FACET_VALUES = 20
 FACET_FIELDS = {"year": "year", "categories": "category", "author": "author", "tags": "tag"}
@@ -196,8 +199,12 @@ class TypesenseSearchBackend:
     def _hit(self, hit: dict, query: TypesenseQuery, request: SearchRequest) -> Hit:
         document = hit["document"]
         analyzer = analyzer_for(document.get("language") or "en")
-        terms = frozenset(query.terms | _matched(hit))
         title = document.get("title") or ""
+        terms = query.terms | _matched(hit)
+        if query.prefix:  # Typesense names the prefix it matched, not the words
+            text = f"{title}\n{document.get('body') or ''}"
+            terms |= completed_terms(text, query.prefix, document.get("language") or "en")
+        terms = frozenset(terms)
         snippet = ""
         if request.with_snippets:
             settings = self.options.snippets
@@ -221,6 +228,15 @@ class TypesenseSearchBackend:
             tags=list(document.get("tags") or []),
             score=float(hit.get("text_match") or 0),
         )
+
+
+def completed_terms(text: str, prefix: str, language: str) -> set[str]:
+    """The index words of `text` that complete `prefix` (what a prefix search matched)."""
+    found = set()
+    for word in {match.group().lower() for match in _WORD.finditer(text)}:
+        if word.startswith(prefix[:3]):
+            found.update(t for t in query_terms(word, language) if t.startswith(prefix))
+    return found
 
 
 def _matched(hit: dict) -> set[str]:

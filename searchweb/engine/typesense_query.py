@@ -52,7 +52,7 @@ class TypesenseQuery:
 
     q: str
     filter_by: str
-    prefix: bool
+    prefix: str  # the word Typesense completes (the last of `q`), or ""
     terms: frozenset[str]
     has_phrase: bool = False
     empty: bool = False  # nothing to search for: no results, no request
@@ -93,12 +93,12 @@ def translate(parsed: VisitorQuery, filters: Filters, language: str = "en") -> T
             terms.update(found)
     positive = [*phrases, *words, *([prefix_word] if prefix_word else [])]
     if not positive and not fields and not (parsed.is_empty() and conditions):
-        return TypesenseQuery("", "", False, frozenset(), empty=True)
+        return TypesenseQuery("", "", "", frozenset(), empty=True)
     excluded = [text for text in (_excluded(item, language) for item in parsed.excluded) if text]
     return TypesenseQuery(
         q=" ".join([*positive, *excluded]) if positive else "*",
         filter_by=" && ".join(conditions),
-        prefix=bool(prefix_word),
+        prefix=prefix_word,
         terms=frozenset(terms),
         has_phrase=bool(phrases),
     )
