@@ -28,12 +28,9 @@ from helpers import (
     build_index,
     needs_shared,
 )
+from typesense_cluster import Cluster, server_binary, typesense_site
 
-from typesense_cluster import Cluster, app_config, server_binary
-
-from indexer.api import IndexSummary, index_sources
-from searchweb.config import load_settings
-from searchweb.indexing import open_store
+from indexer.api import IndexSummary
 from searchweb.web.app import create_app
 
 ENGINES = ("whoosh", "typesense")
@@ -188,15 +185,6 @@ def typesense_cluster(tmp_path_factory) -> Iterator[Cluster]:
 def pytest_terminal_summary(terminalreporter) -> None:
     for name, seconds in TIMINGS.items():
         terminalreporter.write_line(f"{name}: {seconds:.1f}")
-
-
-def typesense_site(cluster: Cluster, state_dir: Path, alias: str, *sources: Path) -> dict:
-    """Index `sources` into the cluster under `alias` through the product's own door
-    (Settings → open_store → index_sources); the app config of that deployment."""
-    config = app_config(cluster, alias, state_dir)
-    store = open_store(load_settings(overrides=config, environ={}), lock_timeout=0)
-    index_sources(sources, store)
-    return config
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,10 @@ from pathlib import Path
 
 import httpx
 
+from indexer.api import index_sources
+from searchweb.config import load_settings
+from searchweb.indexing import open_store
+
 API_KEY = "postsearch-test-key"
 HEALTH_TIMEOUT = 60.0  # a first election takes about 12 s on two cores
 
@@ -115,7 +119,9 @@ class Cluster:
         for node in self.nodes:
             self.start(node)
 
-    def wait_healthy(self, nodes: list[Node] | None = None, timeout: float = HEALTH_TIMEOUT) -> float:
+    def wait_healthy(
+        self, nodes: list[Node] | None = None, timeout: float = HEALTH_TIMEOUT
+    ) -> float:
         """Wait until every node answers /health ok and one is the leader; the seconds it took."""
         started = time.monotonic()
         waiting = list(nodes or self.nodes)
@@ -125,7 +131,9 @@ class Cluster:
                 return time.monotonic() - started
             for node in waiting:
                 if not node.alive():
-                    raise RuntimeError(f"typesense node {node.number} exited: {self.log_tail(node)}")
+                    raise RuntimeError(
+                        f"typesense node {node.number} exited: {self.log_tail(node)}"
+                    )
             time.sleep(0.25)
         names = ", ".join(str(node.number) for node in waiting)
         raise RuntimeError(f"typesense nodes {names or '(no leader)'} not healthy in {timeout} s")
@@ -179,9 +187,7 @@ class Cluster:
 
 def _get(node: Node, path: str) -> httpx.Response | None:
     try:
-        return httpx.get(
-            node.url + path, headers={"X-TYPESENSE-API-KEY": API_KEY}, timeout=1.0
-        )
+        return httpx.get(node.url + path, headers={"X-TYPESENSE-API-KEY": API_KEY}, timeout=1.0)
     except httpx.HTTPError:
         return None
 
@@ -205,3 +211,12 @@ def app_config(cluster: Cluster, alias: str, state_dir: Path) -> dict:
         "backend_collection": alias,
         "index_dir": str(state_dir),
     }
+
+
+def typesense_site(cluster: Cluster, state_dir: Path, alias: str, *sources: Path) -> dict:
+    """Index `sources` into the cluster under `alias` through the product's own door
+    (Settings → open_store → index_sources); the app config of that deployment."""
+    config = app_config(cluster, alias, state_dir)
+    store = open_store(load_settings(overrides=config, environ={}), lock_timeout=0)
+    index_sources(sources, store)
+    return config
