@@ -35,8 +35,10 @@ from searchweb.web.app import create_app
 
 ENGINES = ("whoosh", "typesense")
 
-# What the session's shared components cost, printed at the end of the run.
+# What the session's shared components cost, and the figures tests measured (fail-over,
+# alias swap), printed at the end of the run.
 TIMINGS: dict[str, float] = {}
+FIGURES: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
@@ -182,9 +184,17 @@ def typesense_cluster(tmp_path_factory) -> Iterator[Cluster]:
         TIMINGS["typesense cluster stopped (s)"] = time.monotonic() - stopping
 
 
+@pytest.fixture(scope="session")
+def figures() -> dict[str, str]:
+    """Where a test leaves what it measured, for the end of the run's report."""
+    return FIGURES
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     for name, seconds in TIMINGS.items():
         terminalreporter.write_line(f"{name}: {seconds:.1f}")
+    for name, value in FIGURES.items():
+        terminalreporter.write_line(f"{name}: {value}")
 
 
 @pytest.fixture(scope="session")

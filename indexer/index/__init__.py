@@ -35,6 +35,7 @@ from indexer.index.typesense_cluster import (
     cluster_errors,
     node_health,
     read_generation,
+    retrying,
 )
 from indexer.index.typesense_docs import (
     INDEX_ONLY_FIELDS,
@@ -47,7 +48,7 @@ from indexer.index.typesense_docs import (
     query_terms,
     schema_differences,
 )
-from indexer.index.typesense_store import TypesensePostStore, sync_synonyms
+from indexer.index.typesense_store import TypesensePostStore, has_document, sync_synonyms
 from indexer.index.whoosh_internals import (
     LENGTH_OF_CODE,
     bm25_parameters,
@@ -82,6 +83,7 @@ __all__ = [
     "deleted_docnums",
     "document_date",
     "document_id",
+    "has_document",
     "is_null_query",
     "length_codes",
     "name_terms",
@@ -95,6 +97,7 @@ __all__ = [
     "read_manifest",
     "read_positions",
     "read_whoosh_positions",
+    "retrying",
     "schema_differences",
     "segment_id",
     "segment_key",

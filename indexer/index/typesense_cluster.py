@@ -17,6 +17,7 @@ every configured node and moves on from a node that fails; on top of it:
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -33,8 +34,12 @@ from indexer.errors import BackendUnavailableError
 
 T = TypeVar("T")
 
-# A node that does not answer within this is taken as down (the client tries the next).
+# A node that does not answer within this is taken as down (the next one is tried).
 CONNECTION_TIMEOUT = 2.0
+# How long a read goes round the nodes before it fails, and how long a node that failed
+# is tried after the others.
+READ_DEADLINE = 5.0
+DOWN_FOR = 2.0
 # How long a write may keep being refused (an election, a restart) before the run fails.
 WRITE_DEADLINE = 60.0
 RETRY_PAUSE = 0.25
@@ -66,11 +71,17 @@ class TypesenseCluster:
         """The small collection holding the generation of the posts behind the alias."""
         return f"{self.alias}_meta"
 
-    def client(self) -> typesense.Client:
-        """The process's client of these nodes: requests go round the healthy ones."""
+    def ring(self) -> NodeRing:
+        """The process's clients of these nodes (see NodeRing)."""
         if not self.api_key:
             raise BackendUnavailableError(f"no Typesense API key: set {self.key_source}")
-        return _client(self.nodes, self.api_key)
+        return _ring(self.nodes, self.api_key)
+
+    def read(self, doing: str, request: Callable[[typesense.Client], T]) -> T:
+        """`request(client)` on the first node that answers; a node that fails is skipped
+        and the next tried at once, for up to READ_DEADLINE (an election, a dead node)."""
+        with cluster_errors(self, doing):
+            return self.ring().call(request, READ_DEADLINE)
 
     def describe(self) -> str:
         return ", ".join(self.nodes)
@@ -86,20 +97,66 @@ def _not_a_rename_note(record: logging.LogRecord) -> bool:
 logging.getLogger("typesense").addFilter(_not_a_rename_note)
 
 
+class NodeRing:
+    """One official client per node, and the rotation between them.
+
+    The client's own rotation marks a node unhealthy for a couple of seconds after any
+    5xx, and when all are marked it keeps returning one node (the dead one, in a fail-over
+    measured here): searches then failed for seconds while two nodes were up. So each
+    node gets a client of its own (no retries), requests start at the next node in turn,
+    nodes that failed in the last DOWN_FOR seconds are tried last, and a transient failure
+    moves on to the next node at once. Shared by the threads of a process (httpx is
+    thread-safe; the bookkeeping is a lock and two lists).
+    """
+
+    def __init__(self, nodes: tuple[str, ...], api_key: str) -> None:
+        self.clients = [
+            typesense.Client(
+                {
+                    "nodes": [_node(url)],
+                    "api_key": api_key,
+                    "connection_timeout_seconds": CONNECTION_TIMEOUT,
+                    "num_retries": 0,
+                }
+            )
+            for url in nodes
+        ]
+        self._down_until = [0.0] * len(nodes)
+        self._turn = 0
+        self._lock = threading.Lock()
+
+    def order(self) -> list[int]:
+        """Node indexes to try: from the next in turn, nodes that failed lately last."""
+        with self._lock:
+            start, self._turn = self._turn, (self._turn + 1) % len(self.clients)
+        now = time.monotonic()
+        turn = [(start + i) % len(self.clients) for i in range(len(self.clients))]
+        return sorted(turn, key=lambda i: self._down_until[i] > now)
+
+    def call(self, request: Callable[[typesense.Client], T], within: float) -> T:
+        """`request(client)` on each node in `order()` until one answers; rounds again
+        after RETRY_PAUSE until `within` seconds have passed, then raises the last error."""
+        deadline = time.monotonic() + within
+        while True:
+            for index in self.order():
+                try:
+                    result = request(self.clients[index])
+                except Exception as error:
+                    if not is_transient(error):
+                        raise
+                    self._down_until[index] = time.monotonic() + DOWN_FOR
+                    last = error
+                    continue
+                self._down_until[index] = 0.0
+                return result
+            if time.monotonic() >= deadline:
+                raise last
+            time.sleep(RETRY_PAUSE)
+
+
 @lru_cache(maxsize=16)
-def _client(nodes: tuple[str, ...], api_key: str) -> typesense.Client:
-    """One client per node list and key, shared by the threads and stores of a process:
-    it keeps its connections open and remembers which nodes failed (thread-safe: httpx)."""
-    return typesense.Client(
-        {
-            "nodes": [_node(url) for url in nodes],
-            "api_key": api_key,
-            "connection_timeout_seconds": CONNECTION_TIMEOUT,
-            "num_retries": 3,
-            "retry_interval_seconds": 0.1,
-            "healthcheck_interval_seconds": 2,
-        }
-    )
+def _ring(nodes: tuple[str, ...], api_key: str) -> NodeRing:
+    return NodeRing(nodes, api_key)
 
 
 def _node(url: str) -> dict:
@@ -134,22 +191,19 @@ def cluster_errors(cluster: TypesenseCluster, doing: str) -> Iterator[None]:
         ) from error
 
 
-def retrying(cluster: TypesenseCluster, doing: str, write: Callable[[], T]) -> T:
-    """`write()` until it is acknowledged; transient refusals are retried until
-    WRITE_DEADLINE, then BackendUnavailableError says the write was not done."""
-    deadline = time.monotonic() + WRITE_DEADLINE
-    while True:
-        try:
-            with cluster_errors(cluster, doing):
-                return write()
-        except BackendUnavailableError as error:
-            if not is_transient(error.__cause__) or time.monotonic() > deadline:
-                raise BackendUnavailableError(
-                    f"{error}; the write was refused for {WRITE_DEADLINE:g} s and is not done"
-                    if is_transient(error.__cause__)
-                    else str(error)
-                ) from error.__cause__
-        time.sleep(RETRY_PAUSE)
+def retrying(cluster: TypesenseCluster, doing: str, write: Callable[[typesense.Client], T]) -> T:
+    """`write(client)` until a node acknowledges it; while every node refuses (an election
+    after the leader died), rounds again until WRITE_DEADLINE, then raises
+    BackendUnavailableError saying the write was not done."""
+    try:
+        with cluster_errors(cluster, doing):
+            return cluster.ring().call(write, WRITE_DEADLINE)
+    except BackendUnavailableError as error:
+        if not is_transient(error.__cause__):
+            raise
+        raise BackendUnavailableError(
+            f"{error}; writes were refused for {WRITE_DEADLINE:g} s: not done"
+        ) from error.__cause__
 
 
 def alias_target(client: typesense.Client, alias: str) -> str | None:

@@ -38,7 +38,6 @@ from indexer.errors import IndexLockedError, IndexWriteError, SchemaMismatchErro
 from indexer.index.typesense_cluster import (
     TypesenseCluster,
     alias_target,
-    cluster_errors,
     read_generation,
     retrying,
     wait_for_nodes,
@@ -76,7 +75,6 @@ class TypesensePostStore:
         self.rebuild = rebuild
         self.synonyms = synonyms
         self.generation: int | None = None
-        self._client = None
         self._committed: str | None = None  # the collection behind the alias at the start
         self._building: str | None = None  # a new collection, swapped in at the commit
         self._spool: IO[str] | None = None
@@ -96,25 +94,32 @@ class TypesensePostStore:
         return self
 
     def _begin(self) -> None:
-        self._client = self.cluster.client()
-        with cluster_errors(self.cluster, "opening the collection"):
-            self._committed = alias_target(self._client, self.cluster.alias)
-            self.generation = read_generation(self._client, self.cluster)
-            if self._committed and not self.rebuild:
-                self._check_schema(self._committed)
-                self._count = self._client.collections[self._committed].retrieve()["num_documents"]
+        read = self.cluster.read
+        self._committed = read("opening the collection", self._alias_target)
+        self.generation = read("opening the collection", self._read_generation)
+        if self._committed and not self.rebuild:
+            described = read(
+                "opening the collection", lambda c: c.collections[self._committed].retrieve()
+            )
+            self._check_schema(self._committed, described["fields"])
+            self._count = described["num_documents"]
         if self._committed is None or self.rebuild:
             self._building = f"{self.cluster.alias}_{time.time_ns()}"
             retrying(self.cluster, "creating a collection", self._create_building)
         # Closed in __exit__: the spool lives as long as the batch.
         self._spool = tempfile.TemporaryFile("w+", encoding="utf-8", dir=self.state_dir)  # noqa: SIM115
 
-    def _create_building(self) -> None:
-        with suppress(ts.ObjectAlreadyExists):  # made by an attempt whose answer was lost
-            self._client.collections.create(collection_schema(self._building))
+    def _alias_target(self, client) -> str | None:
+        return alias_target(client, self.cluster.alias)
 
-    def _check_schema(self, name: str) -> None:
-        fields = self._client.collections[name].retrieve()["fields"]
+    def _read_generation(self, client) -> int:
+        return read_generation(client, self.cluster)
+
+    def _create_building(self, client) -> None:
+        with suppress(ts.ObjectAlreadyExists):  # made by an attempt whose answer was lost
+            client.collections.create(collection_schema(self._building))
+
+    def _check_schema(self, name: str, fields: list[dict]) -> None:
         problems = schema_differences(fields)
         if problems:
             raise SchemaMismatchError(
@@ -149,13 +154,13 @@ class TypesensePostStore:
             retrying(
                 self.cluster,
                 "switching the alias",
-                lambda: self._client.aliases.upsert(self.cluster.alias, alias),
+                lambda client: client.aliases.upsert(self.cluster.alias, alias),
             )
         generation = (self.generation or 0) + 1
         retrying(
             self.cluster,
             "recording the commit",
-            lambda: write_generation(self._client, self.cluster, generation),
+            lambda client: write_generation(client, self.cluster, generation),
         )
         self.generation = generation
         self._lagging = wait_for_nodes(self.cluster, generation)
@@ -174,7 +179,7 @@ class TypesensePostStore:
             retrying(
                 self.cluster,
                 f"dropping collection {name}",
-                lambda: self._client.collections[name].delete(),
+                lambda client: client.collections[name].delete(),
             )
 
     def _release(self) -> None:
@@ -195,13 +200,9 @@ class TypesensePostStore:
         self._require_batch()
         if self._committed is None:
             return False
-        documents = self._client.collections[self._committed].documents
-        with cluster_errors(self.cluster, "looking up a post"):
-            try:
-                documents[document_id(url)].retrieve()
-            except ts.ObjectNotFound:
-                return False
-        return True
+        return self.cluster.read(
+            "looking up a post", lambda client: has_document(client, self._committed, url)
+        )
 
     def doc_count(self) -> int:
         self._require_batch()
@@ -237,7 +238,7 @@ class TypesensePostStore:
             results = retrying(
                 self.cluster,
                 "writing posts",
-                lambda batch=pending: self._client.collections[collection].documents.import_(
+                lambda client, batch=pending: client.collections[collection].documents.import_(
                     batch, {"action": "upsert"}
                 ),
             )
@@ -252,9 +253,9 @@ class TypesensePostStore:
                 time.sleep(0.25)  # refused by a node in trouble: try those again
 
     def _delete_id(self, collection: str, doc_id: str) -> None:
-        def delete() -> None:
+        def delete(client) -> None:
             with suppress(ts.ObjectNotFound):  # already gone: the outcome wanted
-                self._client.collections[collection].documents[doc_id].delete()
+                client.collections[collection].documents[doc_id].delete()
 
         retrying(self.cluster, "deleting a post", delete)
 
@@ -263,8 +264,8 @@ class TypesensePostStore:
         retrying(
             self.cluster,
             "sending synonyms",
-            lambda: sync_synonyms(
-                self._client, collection, self.synonyms, fresh=collection == self._building
+            lambda client: sync_synonyms(
+                client, collection, self.synonyms, fresh=collection == self._building
             ),
         )
 
@@ -288,6 +289,15 @@ def sync_synonyms(
     for name, words in wanted.items():
         if name not in existing:
             synonyms.upsert(name, {"synonyms": words})
+
+
+def has_document(client, collection: str, url: str) -> bool:
+    """Whether `collection` (or the collection behind an alias) holds a post under `url`."""
+    try:
+        client.collections[collection].documents[document_id(url)].retrieve()
+    except ts.ObjectNotFound:
+        return False
+    return True
 
 
 def _runs(spool: IO[str]) -> Iterator[tuple[str, list]]:

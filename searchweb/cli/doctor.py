@@ -18,7 +18,6 @@ from indexer.api import PostsearchError
 from indexer.index import (
     SCHEMA_VERSION,
     alias_target,
-    cluster_errors,
     node_health,
     read_generation,
     read_manifest,
@@ -99,21 +98,20 @@ def typesense_report(settings: Settings) -> dict:
 
 
 def _collection(cluster) -> dict:
-    client = cluster.client()
-    with cluster_errors(cluster, "reading the collection"):
-        name = alias_target(client, cluster.alias)
-        if name is None:
-            return {"collection": None}
-        described = client.collections[name].retrieve()
-        return {
-            "collection": name,
-            "posts": described["num_documents"],
-            "generation": read_generation(client, cluster),
-            "schema_problems": [
-                f"collection {name}: {problem} (rebuild with `postsearch index SOURCE --full`)"
-                for problem in schema_differences(described["fields"])
-            ],
-        }
+    read = cluster.read
+    name = read("reading the alias", lambda client: alias_target(client, cluster.alias))
+    if name is None:
+        return {"collection": None}
+    described = read("reading the collection", lambda client: client.collections[name].retrieve())
+    return {
+        "collection": name,
+        "posts": described["num_documents"],
+        "generation": read("reading the generation", lambda c: read_generation(c, cluster)),
+        "schema_problems": [
+            f"collection {name}: {problem} (rebuild with `postsearch index SOURCE --full`)"
+            for problem in schema_differences(described["fields"])
+        ],
+    }
 
 
 def to_text(report: dict) -> str:

@@ -26,10 +26,10 @@ from indexer.index import (
     TypesenseCluster,
     alias_target,
     analyzer_for,
-    cluster_errors,
     document_date,
-    document_id,
+    has_document,
     query_terms,
+    retrying,
     schema_differences,
     sync_synonyms,
 )
@@ -63,28 +63,32 @@ class TypesenseSearchBackend:
     def __init__(self, cluster: TypesenseCluster, options: SearchOptions | None = None) -> None:
         self.cluster = cluster
         self.options = options or SearchOptions()
-        self._client = cluster.client()
         self._language = ("en", 0.0)  # (the most common language, when it was checked)
         self._lock = threading.Lock()
         self._open()
 
     def _open(self) -> None:
         """Check the alias and its schema, and send the config's synonyms, at start-up."""
-        with cluster_errors(self.cluster, "opening the collection"):
-            name = alias_target(self._client, self.cluster.alias)
-            if name is None:
-                raise IndexMissingError(
-                    f"no Typesense collection behind the alias {self.cluster.alias} "
-                    f"({self.cluster.describe()}): run `postsearch index SOURCE` first"
-                )
-            problems = schema_differences(self._client.collections[name].retrieve()["fields"])
-            if problems:
-                raise SchemaMismatchError(
-                    f"the Typesense collection {name} has another schema than this postsearch "
-                    f"reads ({'; '.join(problems[:3])}); rebuild it with "
-                    "`postsearch index SOURCE --full`"
-                )
-            sync_synonyms(self._client, name, self.options.synonyms)
+        read = self.cluster.read
+        name = read("opening the collection", lambda c: alias_target(c, self.cluster.alias))
+        if name is None:
+            raise IndexMissingError(
+                f"no Typesense collection behind the alias {self.cluster.alias} "
+                f"({self.cluster.describe()}): run `postsearch index SOURCE` first"
+            )
+        fields = read("opening the collection", lambda c: c.collections[name].retrieve())["fields"]
+        problems = schema_differences(fields)
+        if problems:
+            raise SchemaMismatchError(
+                f"the Typesense collection {name} has another schema than this postsearch "
+                f"reads ({'; '.join(problems[:3])}); rebuild it with "
+                "`postsearch index SOURCE --full`"
+            )
+        retrying(
+            self.cluster,
+            "sending synonyms",
+            lambda c: sync_synonyms(c, name, self.options.synonyms),
+        )
 
     # -- SearchBackend --------------------------------------------------------------------
 
@@ -129,17 +133,14 @@ class TypesenseSearchBackend:
         return suggest(self._search_params, prefix, self._main_language(), limit)
 
     def has_url(self, url: str) -> bool:
-        documents = self._client.collections[self.cluster.alias].documents
-        with cluster_errors(self.cluster, "looking up a post"):
-            try:
-                documents[document_id(url)].retrieve()
-            except ts.ObjectNotFound:
-                return False
-        return True
+        alias = self.cluster.alias
+        return self.cluster.read("looking up a post", lambda c: has_document(c, alias, url))
 
     def doc_count(self) -> int:
-        with cluster_errors(self.cluster, "counting posts"):
-            return int(self._client.collections[self.cluster.alias].retrieve()["num_documents"])
+        described = self.cluster.read(
+            "counting posts", lambda c: c.collections[self.cluster.alias].retrieve()
+        )
+        return int(described["num_documents"])
 
     def warm_up(self) -> float:
         """Load each language's stemmer and ask the cluster once; the seconds it took."""
@@ -166,19 +167,21 @@ class TypesenseSearchBackend:
         return self._search_params(params)
 
     def _search_params(self, params: dict) -> dict:
-        with cluster_errors(self.cluster, "searching"):
-            try:
-                return self._client.collections[self.cluster.alias].documents.search(params)
-            except ts.ObjectNotFound as error:
-                raise IndexMissingError(
-                    f"no Typesense collection behind the alias {self.cluster.alias}"
-                ) from error
+        documents = self.cluster.alias
+        try:
+            return self.cluster.read(
+                "searching", lambda c: c.collections[documents].documents.search(params)
+            )
+        except ts.ObjectNotFound as error:
+            raise IndexMissingError(
+                f"no Typesense collection behind the alias {self.cluster.alias}"
+            ) from error
 
     def _multi_search(self, searches: list[dict]) -> list[dict]:
-        with cluster_errors(self.cluster, "searching"):
-            answer = self._client.multi_search.perform(
-                {"searches": searches}, {"collection": self.cluster.alias}
-            )
+        common = {"collection": self.cluster.alias}
+        answer = self.cluster.read(
+            "searching", lambda c: c.multi_search.perform({"searches": searches}, common)
+        )
         return answer["results"]
 
     def _main_language(self, refresh: bool = False) -> str:
