@@ -38,7 +38,7 @@ T = TypeVar("T")
 CONNECTION_TIMEOUT = 2.0
 # How long a read goes round the nodes before it fails, and how long a node that failed
 # is tried after the others.
-READ_DEADLINE = 5.0
+READ_DEADLINE = 3.0
 DOWN_FOR = 2.0
 # How long a write may keep being refused (an election, a restart) before the run fails.
 WRITE_DEADLINE = 60.0
