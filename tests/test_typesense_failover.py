@@ -11,6 +11,7 @@ answer with an error nor with nothing. The measured figures go to the run's summ
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import threading
@@ -20,11 +21,19 @@ from pathlib import Path
 
 import httpx
 import pytest
-from helpers import build_index, copy_corpus, edit_post
+from helpers import DEMO_SITE, build_index, copy_corpus, edit_post
 from typesense_cluster import Cluster, app_config
 
-from indexer.api import index_sources
+from indexer.api import (
+    BackendUnavailableError,
+    TypesenseCluster,
+    TypesensePostStore,
+    extract,
+    index_sources,
+    read_file_page,
+)
 from indexer.index import open_existing
+from indexer.index import typesense_cluster as module
 from indexer.index.typesense_cluster import NodeRing
 from searchweb.config import load_settings
 from searchweb.engine.backend import backend_for, cluster_for
@@ -259,3 +268,42 @@ def test_a_full_rebuild_under_searches_never_answers_empty_or_fails(
 def _behind(settings, alias: str) -> str:
     """The collection the alias points at."""
     return cluster_for(settings).read("", lambda c: c.aliases[alias].retrieve())["collection_name"]
+
+
+def test_a_write_the_cluster_keeps_refusing_is_never_reported_done(
+    typesense_cluster, tmp_path, monkeypatch, demo_posts_for_writes
+):
+    """Every node stops answering (SIGSTOP) between a batch's writes and its commit: the
+    store retries until its deadline, then the batch fails; nothing says it was done."""
+    cluster = typesense_cluster
+    at = TypesenseCluster(tuple(cluster.urls), cluster.api_key, "refused")
+    first, second = demo_posts_for_writes[:2]
+    with TypesensePostStore(at, tmp_path) as store:
+        store.replace(first)
+    committed = store.generation
+    monkeypatch.setattr(module, "WRITE_DEADLINE", 3.0)
+    try:
+        refused = pytest.raises(BackendUnavailableError, match="not done")
+        with refused, TypesensePostStore(at, tmp_path) as store:
+            store.replace(second)
+            for node in cluster.nodes:
+                os.kill(node.pid, signal.SIGSTOP)
+    finally:
+        for node in cluster.nodes:
+            os.kill(node.pid, signal.SIGCONT)
+    cluster.wait_healthy()
+    assert store.generation == committed
+    backend = backend_for(
+        load_settings(overrides=app_config(cluster, "refused", tmp_path), environ={})
+    )
+    assert backend.has_url(first.url) and not backend.has_url(second.url)
+
+
+@pytest.fixture(scope="module")
+def demo_posts_for_writes():
+    posts = []
+    for file in sorted(DEMO_SITE.rglob("index.html"))[:20]:
+        extraction = extract(read_file_page(file))
+        if extraction.is_post:
+            posts.append(extraction.post)
+    return posts

@@ -13,13 +13,14 @@ waits for every node to apply a commit before it returns.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
 
 from typesense import exceptions as ts
 
-from indexer.errors import IndexMissingError, SchemaMismatchError
+from indexer.errors import BackendUnavailableError, IndexMissingError, SchemaMismatchError
 from indexer.index import (
     INDEX_ONLY_FIELDS,
     TOKEN_PATTERN,
@@ -48,6 +49,7 @@ from searchweb.records import (
     SearchResults,
 )
 
+LOG = logging.getLogger("postsearch")
 _WORD = re.compile(TOKEN_PATTERN)
 FEW_RESULTS = 2  # as for Whoosh: with this many results or fewer, look for a better spelling
 MAX_FACET_VALUES = 20
@@ -84,11 +86,17 @@ class TypesenseSearchBackend:
                 f"reads ({'; '.join(problems[:3])}); rebuild it with "
                 "`postsearch index SOURCE --full`"
             )
-        retrying(
-            self.cluster,
-            "sending synonyms",
-            lambda c: sync_synonyms(c, name, self.options.synonyms),
-        )
+        try:
+            retrying(
+                self.cluster,
+                "sending synonyms",
+                lambda c: sync_synonyms(c, name, self.options.synonyms),
+            )
+        except BackendUnavailableError as error:
+            if not isinstance(error.__cause__, ts.RequestUnauthorized | ts.RequestForbidden):
+                raise
+            # The key read the schema, so it is a search-only key: searching still works.
+            LOG.warning("synonyms not sent (%s); `postsearch index` sends them", error)
 
     # -- SearchBackend --------------------------------------------------------------------
 
