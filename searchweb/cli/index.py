@@ -62,7 +62,10 @@ def run_index(args: argparse.Namespace) -> int:
         crawl=crawl_options(settings),
     )
     summary = index_sources(args.sources, store, options=options)
-    print_summary(summary, sys.stdout, settings.index_dir)
+    where = settings.index_dir
+    if settings.backend_engine == "typesense":
+        where = f"the Typesense alias {settings.backend_collection}"
+    print_summary(summary, sys.stdout, where)
     if summary.mass_delete_message:
         print(f"postsearch: {summary.mass_delete_message}", file=sys.stderr)
     for warning in summary.warnings:
@@ -70,7 +73,7 @@ def run_index(args: argparse.Namespace) -> int:
     return 1 if summary.failed or summary.mass_delete_message else 0
 
 
-def print_summary(summary: IndexSummary, out: TextIO, index_dir: Path | None = None) -> None:
+def print_summary(summary: IndexSummary, out: TextIO, index_dir: Path | str | None = None) -> None:
     """The end-of-run screen: counts, skip reasons, and every failure with its page."""
     where = f" into {index_dir}" if index_dir else ""
     print(f"Read {summary.pages} pages{where}:", file=out)
