@@ -63,6 +63,18 @@ def _get(url: str, tries: int = 1):
     return None
 
 
+def _until(read, timeout: float = 10.0):
+    """`read()` once it stops raising (a node that has not applied a write yet)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return read()
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 # -- configuration --------------------------------------------------------------------------
 
 
@@ -178,6 +190,8 @@ def test_a_collection_of_another_schema_is_refused_until_a_full_rebuild(
     other = {"name": "odd_v0", "fields": [{"name": "body", "type": "string"}]}
     cluster.read("", lambda client: client.collections.create(other))
     cluster.read("", lambda c: c.aliases.upsert("odd", {"collection_name": "odd_v0"}))
+    for client in cluster.ring().clients:  # followers apply a write a moment later
+        _until(lambda client=client: client.aliases["odd"].retrieve())
     with pytest.raises(SchemaMismatchError, match="--full"):
         TypesenseSearchBackend(cluster)
     config = _config(tmp_path / "c.toml", typesense_cluster.urls, "odd", tmp_path / "state")
