@@ -145,17 +145,29 @@ def run(args) -> dict:
         cluster.start_all()
         healthy_s = cluster.wait_healthy()
         figures = {"cluster_healthy_s": round(healthy_s, 1), "nodes": len(cluster.nodes)}
-        figures["http"] = http_figures(cluster, work, args)
-        figures["relevance"] = {
-            name: relevance_figures(cluster, work, name) for name in args.collections
-        }
+        if not args.no_http:
+            figures["http"] = http_figures(cluster, work, args)
+            _save(figures, args)  # each part's figures kept as soon as they are measured
+        figures["relevance"] = {}
+        for name in args.collections:
+            figures["relevance"][name] = relevance_figures(cluster, work, name)
+            _save(figures, args)
         return figures
     finally:
         cluster.stop_all()
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _save(figures: dict, args) -> None:
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+
+
 def print_figures(figures: dict) -> None:
+    if "http" not in figures:
+        for name, engines in figures["relevance"].items():
+            print(f"  nDCG@10 {name}: {engines}")
+        return
     http = figures["http"]
     c1, sg = http["search_c1"], http["suggest_c1"]
     print(f"Typesense backend: 3 nodes on 127.0.0.1, {http['posts']} posts")
@@ -185,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--collections", nargs="*", default=["cranfield", "scifact"])
     parser.add_argument("--quick", action="store_true", help="fewer requests, Cranfield only")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--no-http", action="store_true", help="relevance only")
     args = parser.parse_args(argv)
     if args.quick:
         args.requests, args.suggest_requests, args.collections = 100, 60, ["cranfield"]

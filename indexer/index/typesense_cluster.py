@@ -168,8 +168,11 @@ def is_transient(error: BaseException) -> bool:
     """Whether `error` may pass by itself (a node down, an election), so a retry may work."""
     if isinstance(error, _TRANSIENT):
         return True
-    # The client's own words when every node is marked unhealthy.
-    return type(error) is ts.TypesenseClientError and "unhealthy" in str(error)
+    # The client's words when every node is marked unhealthy, or when a node answered an
+    # import with an empty body (seen from 0.24 under load): an upsert may be sent again.
+    return type(error) is ts.TypesenseClientError and (
+        "unhealthy" in str(error) or "Invalid response" in str(error)
+    )
 
 
 @contextmanager
