@@ -14,12 +14,14 @@ from indexer.api import (
     CrawlOptions,
     IndexSummary,
     PostStore,
+    TypesensePostStore,
     WhooshPostStore,
     delete_url,
     normalize_url,
     reindex_url,
 )
 from searchweb.config import Settings
+from searchweb.engine.backend import cluster_for
 
 SELECTOR_SETTINGS = (
     "content_selector",
@@ -33,7 +35,17 @@ SELECTOR_SETTINGS = (
 
 
 def open_store(settings: Settings, lock_timeout: float, rebuild: bool = False) -> PostStore:
-    """The PostStore of the deployment's index (one batch of writes per `with`)."""
+    """The PostStore of the deployment's index (one batch of writes per `with`): the one
+    place the engine is chosen for writing. With Typesense, index_dir keeps only the crawl
+    state, the site template and the writer's lock."""
+    if settings.backend_engine == "typesense":
+        return TypesensePostStore(
+            cluster_for(settings),
+            settings.index_dir,
+            lock_timeout=lock_timeout,
+            rebuild=rebuild,
+            synonyms=settings.synonyms,
+        )
     return WhooshPostStore(settings.index_dir, lock_timeout=lock_timeout, rebuild=rebuild)
 
 

