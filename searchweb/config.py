@@ -47,6 +47,9 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     rate_limit: str = "120 per minute"  # per client, on /api/*; "" turns it off
     admin_token: str = ""  # bearer token for /api/admin/*; "" disables the admin endpoints
+    # Reverse proxies in front of the server whose X-Forwarded-* headers are believed
+    # (For, Proto, Host, Port, Prefix); 0 = none, the server is reached directly.
+    trusted_proxies: int = 0
     # Query log: private (no IP, no cookie), bounded, and can be switched off.
     query_log: bool = True
     query_log_path: Path | None = None  # default: querylog.sqlite3 beside the index
@@ -82,7 +85,7 @@ class Settings:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
         if self.per_page > self.max_per_page:
             raise ConfigError(f"per_page ({self.per_page}) exceeds max_per_page")
-        for name in ("recency_boost", "crawl_delay"):
+        for name in ("recency_boost", "crawl_delay", "trusted_proxies"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must not be negative, not {getattr(self, name)}")
         if self.query_time_limit <= 0:

@@ -16,7 +16,7 @@ committed. The pipeline talks to the index only through the PostStore interface.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -61,6 +61,9 @@ class IndexOptions:
     workers: int = 0  # 0: one per CPU
     overrides: dict[str, Any] | None = None  # the config's *_selector settings
     crawl: CrawlOptions | None = None  # limits for URL sources (start_url is replaced)
+    # Called with the run's summary so far after each page (from the run's own thread), for
+    # callers that report progress elsewhere (the server's background crawl).
+    on_progress: Callable[[IndexSummary], None] | None = None
 
 
 def index_sources(
@@ -199,8 +202,14 @@ class Run:
             self._learn_and_flush(buffered, extractor, state)
             for event, outcome in extractor.drain():
                 self._record(event, outcome, state)
+        self._report()
+
+    def _report(self) -> None:
+        if self.options.on_progress is not None:
+            self.options.on_progress(self.summary)
 
     def _tick(self) -> None:
+        self._report()
         if self._bar is None:
             return
         self._bar.update(1)

@@ -1,6 +1,9 @@
-"""`postsearch index SOURCE...`: build or refresh the index, then print what the run did.
+"""`postsearch index [SOURCE...]`: build or refresh the index, then print what the run did.
 
-    postsearch index SOURCE... [--index DIR] [--base-url URL] [--full] [--allow-mass-delete]
+    postsearch index [SOURCE...] [--index DIR] [--base-url URL] [--full] [--allow-mass-delete]
+
+Without a source it crawls the configured `site_url`: what cron, the systemd timer and the
+container's nightly job run.
 
 Exits 0, 1 when some pages failed (the others are indexed) or deletions were refused, and
 2 (through PostsearchError) when the run could not be done at all.
@@ -15,6 +18,7 @@ from typing import TextIO
 
 from indexer.api import IndexOptions, IndexSummary, index_sources
 from searchweb.cli.options import settings_from
+from searchweb.config import ConfigError
 from searchweb.indexing import crawl_options, open_store, selector_overrides
 
 # Long enough to outwait a webhook's one-page reindex, short enough for cron to notice.
@@ -28,7 +32,9 @@ def add_command(commands, shared: argparse.ArgumentParser) -> None:
         help="index a live site, a folder of post HTML, pages, or a WordPress export",
     )
     index.add_argument(
-        "sources", nargs="+", help="https://site/ (crawled), folders, HTML files, export.xml"
+        "sources",
+        nargs="*",
+        help="https://site/ (crawled), folders, HTML files, export.xml (default: site_url)",
     )
     index.add_argument("--base-url", help="the site's address, for pages with no canonical link")
     index.add_argument(
@@ -52,6 +58,9 @@ def add_command(commands, shared: argparse.ArgumentParser) -> None:
 
 def run_index(args: argparse.Namespace) -> int:
     settings = settings_from(args)
+    sources = args.sources or [settings.site_url]
+    if not sources[0]:
+        raise ConfigError("give a source to index, or set site_url in the config")
     store = open_store(settings, lock_timeout=args.lock_timeout, rebuild=args.full)
     options = IndexOptions(
         base_url=args.base_url or settings.site_url or None,
@@ -61,7 +70,7 @@ def run_index(args: argparse.Namespace) -> int:
         overrides=selector_overrides(settings),
         crawl=crawl_options(settings),
     )
-    summary = index_sources(args.sources, store, options=options)
+    summary = index_sources(sources, store, options=options)
     print_summary(summary, sys.stdout, settings.index_dir)
     if summary.mass_delete_message:
         print(f"postsearch: {summary.mass_delete_message}", file=sys.stderr)

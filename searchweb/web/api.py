@@ -34,7 +34,7 @@ def suggest():
 
 @api.get("/api/openapi.json")
 def openapi():
-    return jsonify(openapi_document(context.settings(), request.host_url))
+    return jsonify(openapi_document(context.settings(), request.url_root))
 
 
 @api.get("/health")
