@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import wordpress
 from helpers import (
     CHROMIUM,
     DEMO_SITE,
@@ -27,6 +29,7 @@ from helpers import (
     build_index,
     needs_shared,
 )
+from wordpress import WordPressStack
 
 from indexer.api import IndexSummary
 from searchweb.web.app import create_app
@@ -151,3 +154,44 @@ def widget_servers(demo_index) -> Iterator[WidgetServers]:
         with LiveServer(app) as search:
             allowed_site.search_url = refused_site.search_url = search.url
             yield WidgetServers(search, allowed, refused)
+
+
+# -- Real deployment parts, started once per session ----------------------------------
+
+FIXTURE_TIMES: dict[str, str] = {}
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """How long each heavy component took to start (for the CI time budget)."""
+    if FIXTURE_TIMES:
+        terminalreporter.section("start-up of real components")
+        for line in FIXTURE_TIMES.values():
+            terminalreporter.write_line(line)
+
+
+def require(problem: str | None) -> None:
+    """Skip with the reason when a component is missing, but fail under CI=true."""
+    if problem is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must install it (see .ci/run): {problem}")
+    pytest.skip(problem)
+
+
+@pytest.fixture(scope="session")
+def wordpress_stack(tmp_path_factory) -> Iterator[WordPressStack]:
+    """Debian's WordPress on MariaDB with the plugin, a few posts, and a `postsearch serve`
+    that has crawled it, the plugin pointed at it (see tests/wordpress.py)."""
+    require(wordpress.missing_parts())
+    root = tmp_path_factory.mktemp("wordpress")
+    started = time.monotonic()
+    with wordpress.WordPressSite(root) as site:
+        stack = wordpress.start_stack(site, root)
+        try:
+            FIXTURE_TIMES["wordpress"] = (
+                f"{site.timings.line()}; posts, first crawl and postsearch serve: "
+                f"{time.monotonic() - started - site.timings.total():.1f} s"
+            )
+            yield stack
+        finally:
+            stack.search.stop()

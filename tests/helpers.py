@@ -14,7 +14,10 @@ import hashlib
 import importlib.util
 import os
 import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -82,6 +85,51 @@ def wait_for_http(url: str, timeout: float = 30.0) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+class ServeProcess:
+    """`postsearch serve` as a user runs it: its own process (group), a TOML config, a free
+    port on 127.0.0.1; stopped by process group."""
+
+    def __init__(self, config: Path, log: Path | None = None) -> None:
+        self.config, self.port = config, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log or config.with_suffix(".log")
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> ServeProcess:
+        command = [sys.executable, "-m", "searchweb.cli", "--config", str(self.config)]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [*command, "serve", "--port", str(self.port)],
+                cwd=REPO,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            wait_for_http(self.url + "/health", timeout=60)
+        except OSError:
+            self.stop()
+            raise RuntimeError(f"postsearch serve did not start: {self.log.read_text()}") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def kill(self) -> None:
+        """kill -9, as a power cut or the OOM killer would."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
 
 
 class LiveServer:

@@ -4,23 +4,17 @@ a real `postsearch serve` killed in the middle of a crawl."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 
 import httpx
 import pytest
 from helpers import (
-    REPO,
+    ServeProcess,
     SiteServer,
     add_post,
     copy_sowrey,
     crawl,
     edit_post,
-    free_port,
-    wait_for_http,
 )
 
 from searchweb.config import load_settings
@@ -105,17 +99,12 @@ def test_a_server_killed_mid_crawl_keeps_its_index_and_says_so(site, tmp_path):
     )
     for post in posts:
         edit_post(server.root, post, "quillbramble")
-    served = _serve(config)
-    try:
+    with ServeProcess(config) as served:
         _post(served, "/api/admin/crawl")
         _wait_for(lambda: _get(served, "/api/admin/crawl")["crawl"]["pages"] >= 3)
-        os.killpg(served.process.pid, signal.SIGKILL)
-        served.process.wait(10)
-    finally:
-        _stop(served)
+        served.kill()
     assert json.loads(status_path_for(index_dir).read_text())["state"] == "running"
-    restarted = _serve(config)
-    try:
+    with ServeProcess(config) as restarted:
         crawl = _get(restarted, "/api/admin/crawl")["crawl"]
         assert crawl["state"] == "interrupted" and "nothing of it was committed" in crawl["error"]
         assert _get(restarted, "/api/search?q=quillbramble")["total"] == 0
@@ -123,58 +112,23 @@ def test_a_server_killed_mid_crawl_keeps_its_index_and_says_so(site, tmp_path):
         _post(restarted, "/api/admin/crawl")
         assert _wait_state(restarted, "done", timeout=120)["indexed"] == len(posts)
         assert _get(restarted, "/api/search?q=quillbramble")["total"] == len(posts)
-    finally:
-        _stop(restarted)
 
 
 def status_path_for(index_dir):
     return status_path(load_settings(overrides={"index_dir": str(index_dir)}, environ={}))
 
 
-class _Served:
-    def __init__(self, process: subprocess.Popen, port: int) -> None:
-        self.process, self.url = process, f"http://127.0.0.1:{port}"
-
-
-def _serve(config) -> _Served:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "searchweb.cli",
-            "--config",
-            str(config),
-            "serve",
-            "--port",
-            str(port),
-        ],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    served = _Served(process, port)
-    wait_for_http(served.url + "/health", timeout=30)
-    return served
-
-
-def _stop(served: _Served) -> None:
-    if served.process.poll() is None:
-        os.killpg(served.process.pid, signal.SIGTERM)
-        served.process.wait(10)
-
-
-def _get(served: _Served, path: str) -> dict:
+def _get(served: ServeProcess, path: str) -> dict:
     return httpx.get(served.url + path, headers=AUTH, timeout=10).json()
 
 
-def _post(served: _Served, path: str) -> dict:
+def _post(served: ServeProcess, path: str) -> dict:
     answer = httpx.post(served.url + path, headers=AUTH, timeout=10)
     assert answer.status_code == 202, answer.text
     return answer.json()
 
 
-def _wait_state(served: _Served, state: str, timeout: float = 60) -> dict:
+def _wait_state(served: ServeProcess, state: str, timeout: float = 60) -> dict:
     _wait_for(lambda: _get(served, "/api/admin/crawl")["crawl"]["state"] != "running", timeout)
     crawl = _get(served, "/api/admin/crawl")["crawl"]
     assert crawl["state"] == state, crawl
