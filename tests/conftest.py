@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import nginx
 import pytest
 import wordpress
 from helpers import (
@@ -26,6 +27,7 @@ from helpers import (
     SEED_SITE,
     HostSite,
     LiveServer,
+    ServeProcess,
     build_index,
     needs_shared,
 )
@@ -195,3 +197,30 @@ def wordpress_stack(tmp_path_factory) -> Iterator[WordPressStack]:
             yield stack
         finally:
             stack.search.stop()
+
+
+@dataclass(frozen=True)
+class ProxiedSearch:
+    proxy: nginx.NginxProxy
+    search: ServeProcess
+    blog: LiveServer  # a stand-in blog embedding the widget from the /search/ address
+
+
+@pytest.fixture(scope="session")
+def nginx_proxy(demo_index, tmp_path_factory) -> Iterator[ProxiedSearch]:
+    """`postsearch serve` (trusting one proxy) on the demo index, behind Debian's nginx
+    configured with deploy/nginx.conf: at a root and under /search/."""
+    require(nginx.missing_nginx())
+    root = tmp_path_factory.mktemp("nginx")
+    config = root / "postsearch.toml"
+    blog_site = HostSite()
+    with LiveServer(blog_site) as blog:
+        config.write_text(
+            f'site_name = "Demo blog"\nindex_dir = "{demo_index[0]}"\ntrusted_proxies = 1\n'
+            f'rate_limit = ""\ncors_origins = ["{blog.url}"]\n',
+            encoding="utf-8",
+        )
+        with ServeProcess(config) as search, nginx.NginxProxy(root, search.port) as proxy:
+            FIXTURE_TIMES["nginx"] = f"nginx fixture: {proxy.started_in:.2f} s (both servers up)"
+            blog_site.search_url = proxy.prefix_url.rstrip("/")
+            yield ProxiedSearch(proxy, search, blog)
