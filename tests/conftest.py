@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import dockerd
 import nginx
 import pytest
 import wordpress
@@ -224,3 +225,14 @@ def nginx_proxy(demo_index, tmp_path_factory) -> Iterator[ProxiedSearch]:
             FIXTURE_TIMES["nginx"] = f"nginx fixture: {proxy.started_in:.2f} s (both servers up)"
             blog_site.search_url = proxy.prefix_url.rstrip("/")
             yield ProxiedSearch(proxy, search, blog)
+
+
+@pytest.fixture(scope="session")
+def docker_daemon() -> Iterator[dockerd.Dockerd]:
+    """Debian's dockerd on a private socket and data root, with a Debian base image made by
+    debootstrap (cached between runs on this machine); see tests/dockerd.py."""
+    require(dockerd.missing_docker())
+    with dockerd.Dockerd() as daemon:
+        parts = ", ".join(f"{name} {took:.1f} s" for name, took in daemon.timings.items())
+        FIXTURE_TIMES["docker"] = f"docker fixture: {sum(daemon.timings.values()):.1f} s ({parts})"
+        yield daemon
