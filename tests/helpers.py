@@ -91,18 +91,26 @@ class ServeProcess:
     """`postsearch serve` as a user runs it: its own process (group), a TOML config, a free
     port on 127.0.0.1; stopped by process group."""
 
-    def __init__(self, config: Path, log: Path | None = None) -> None:
+    def __init__(
+        self,
+        config: Path,
+        log: Path | None = None,
+        program: list[str] | None = None,
+        cwd: Path = REPO,
+    ) -> None:
         self.config, self.port = config, free_port()
+        self.program = program or [sys.executable, "-m", "searchweb.cli"]
+        self.cwd = cwd
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log or config.with_suffix(".log")
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> ServeProcess:
-        command = [sys.executable, "-m", "searchweb.cli", "--config", str(self.config)]
+        command = [*self.program, "--config", str(self.config)]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [*command, "serve", "--port", str(self.port)],
-                cwd=REPO,
+                cwd=self.cwd,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
