@@ -98,6 +98,27 @@ def test_publish_edit_and_trash_reach_the_index_within_seconds(wordpress_stack):
     _wait_for_search(wordpress_stack, "harrierwatch", lambda a: a["total"] == 0, 5)
 
 
+def test_unpublish_slug_change_and_delete_reach_the_index(wordpress_stack):
+    site = wordpress_stack.site
+    post_id = _publish(site, "Grebes dancing on the lake", "grebedance")
+    first = _wait_for_search(wordpress_stack, "grebedance", lambda a: a["total"] == 1, 5)
+    old_url = first["results"][0]["url"]
+    site.php("wp_update_post(['ID' => $args['id'], 'post_name' => 'grebes']);", id=post_id)
+    moved = _wait_for_search(
+        wordpress_stack,
+        "grebedance",
+        lambda a: a["total"] == 1 and a["results"][0]["url"] != old_url,
+        5,
+    )
+    assert moved["results"][0]["url"].endswith("/grebes/")  # the old address is gone
+    site.php("wp_update_post(['ID' => $args['id'], 'post_status' => 'draft']);", id=post_id)
+    _wait_for_search(wordpress_stack, "grebedance", lambda a: a["total"] == 0, 5)
+    site.php("wp_publish_post($args['id']);", id=post_id)
+    _wait_for_search(wordpress_stack, "grebedance", lambda a: a["total"] == 1, 5)
+    site.php("wp_delete_post($args['id'], true);", id=post_id)  # deleted, trash skipped
+    _wait_for_search(wordpress_stack, "grebedance", lambda a: a["total"] == 0, 5)
+
+
 def test_the_themes_search_form_lands_on_postsearch_results(wordpress_stack, page):
     site, search = wordpress_stack.site, wordpress_stack.search
     page.goto(f"{site.url}/no-such-page/")  # the theme's 404 template has its search form

@@ -138,7 +138,8 @@ class Postsearch_Options {
 	/**
 	 * The settings form's values, cleaned (the register_setting sanitize callback).
 	 *
-	 * A blank token keeps the saved one: the form never holds it.
+	 * A blank token keeps the saved one: the form never holds it. options.php has already
+	 * unslashed the values.
 	 *
 	 * @param mixed $input The submitted values.
 	 * @return array<string, mixed>
@@ -150,7 +151,7 @@ class Postsearch_Options {
 
 		$clean['server_url'] = self::clean_url( $input, 'server_url', __( 'Search server address', 'postsearch' ) );
 		$clean['public_url'] = self::clean_url( $input, 'public_url', __( 'Public search page address', 'postsearch' ) );
-		$token               = isset( $input['token'] ) ? trim( sanitize_text_field( wp_unslash( $input['token'] ) ) ) : '';
+		$token               = isset( $input['token'] ) ? trim( sanitize_text_field( (string) $input['token'] ) ) : '';
 		$clean['token']      = '' !== $token ? $token : (string) $old['token'];
 		if ( ! empty( $input['forget_token'] ) ) {
 			$clean['token'] = '';
@@ -170,7 +171,7 @@ class Postsearch_Options {
 	 * @return string
 	 */
 	private static function clean_url( $input, $name, $label ) {
-		$value = isset( $input[ $name ] ) ? trim( wp_unslash( (string) $input[ $name ] ) ) : '';
+		$value = isset( $input[ $name ] ) ? trim( (string) $input[ $name ] ) : '';
 		if ( '' === $value ) {
 			return '';
 		}
