@@ -61,6 +61,9 @@ class Settings:
     # Result links carry ?highlight=words, which the widget on the post's page marks.
     highlight_links: bool = True
     admin_token: str = ""  # bearer token for /api/admin/*; "" disables the admin endpoints
+    # Reverse proxies in front of the server whose X-Forwarded-* headers are believed
+    # (For, Proto, Host, Port, Prefix); 0 = none, the server is reached directly.
+    trusted_proxies: int = 0
     # Query log: private (no IP, no cookie), bounded, and can be switched off.
     query_log: bool = True
     query_log_path: Path | None = None  # default: querylog.sqlite3 beside the index
@@ -105,7 +108,7 @@ class Settings:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
         if self.per_page > self.max_per_page:
             raise ConfigError(f"per_page ({self.per_page}) exceeds max_per_page")
-        for name in ("recency_boost", "crawl_delay"):
+        for name in ("recency_boost", "crawl_delay", "trusted_proxies"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must not be negative, not {getattr(self, name)}")
         if self.query_time_limit <= 0:

@@ -14,9 +14,14 @@ import hashlib
 import importlib.util
 import os
 import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -71,6 +76,74 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float = 30.0) -> None:
+    """Wait until `url` answers at all (any status): a server started in the background."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+class ServeProcess:
+    """`postsearch serve` as a user runs it: its own process (group), a TOML config, a free
+    port on 127.0.0.1; stopped by process group."""
+
+    def __init__(
+        self,
+        config: Path,
+        log: Path | None = None,
+        program: list[str] | None = None,
+        cwd: Path = REPO,
+    ) -> None:
+        self.config, self.port = config, free_port()
+        self.program = program or [sys.executable, "-m", "searchweb.cli"]
+        self.cwd = cwd
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log or config.with_suffix(".log")
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> ServeProcess:
+        command = [*self.program, "--config", str(self.config)]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [*command, "serve", "--port", str(self.port)],
+                cwd=self.cwd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            wait_for_http(self.url + "/health", timeout=60)
+        except OSError:
+            self.stop()
+            raise RuntimeError(f"postsearch serve did not start: {self.log.read_text()}") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def kill(self) -> None:
+        """kill -9, as a power cut or the OOM killer would."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
 
 
 class LiveServer:

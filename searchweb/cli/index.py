@@ -2,7 +2,8 @@
 
     postsearch index [SOURCE...] [--index DIR] [--base-url URL] [--full] [--allow-mass-delete]
 
-Without a source it crawls the config's `site_url`. The summary's numbers are those of the
+Without a source it crawls the config's `site_url`: what cron, the systemd timer and the
+container's nightly job run. The summary's numbers are those of the
 run: pages read, posts indexed, pages that are not posts by reason (unchanged ones too, so
 a quiet incremental run still says what the site holds), failures, deletions, the broken
 links a crawl met, and the posts the index holds.

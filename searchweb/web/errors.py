@@ -18,9 +18,13 @@ from searchweb.web.params import ParameterError
 RETRY_AFTER_SECONDS = "5"
 
 
-def error_response(code: str, message: str, status: int, headers: dict | None = None):
-    """The one error answer of the JSON API."""
-    return jsonify(error={"code": code, "message": message}), status, headers or {}
+def error_response(
+    code: str, message: str, status: int, headers: dict | None = None, **context: object
+):
+    """The one error answer of the JSON API; `context` adds fields beside `error` (e.g. the
+    running crawl's progress when another is refused)."""
+    body = {"error": {"code": code, "message": message}, **context}
+    return jsonify(body), status, headers or {}
 
 
 def register_error_handlers(app: Flask) -> None:
