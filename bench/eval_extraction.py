@@ -39,8 +39,9 @@ from searchweb.cli.extract import extraction_record  # noqa: E402
 SHARED = ROOT.parent / "shared"
 BENCH = SHARED / "bench" / "extraction"
 GOLD_SITES = ("fixtures/seed-site", "corpora/sowrey", "corpora/wasp", "corpora/artsy")
-CORPORA = ("sowrey", "wasp", "artsy")
+CORPORA = ("sowrey", "wasp", "artsy", "brunomiguel", "bulimov")
 ZYTE = BENCH / "article-extraction-benchmark"
+TRAFILATURA = BENCH / "trafilatura-eval"
 PYTHON = sys.executable
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from bs4 import BeautifulSoup
 
 from indexer.extract import metadata
 from indexer.extract.page import extract
+from indexer.extract.parse import parse_html
 from indexer.records import RawPage
 
 
@@ -124,7 +124,7 @@ LD = '<script type="application/ld+json">{}</script>'
 
 
 def _facts(html: str, url: str = URL) -> metadata.PageFacts:
-    return metadata.PageFacts.read(BeautifulSoup(html, "lxml"), url)
+    return metadata.PageFacts.read(parse_html(html), url)
 
 
 CASCADE_TABLE = [

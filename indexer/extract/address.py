@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit
 
-from bs4 import BeautifulSoup
-
+from indexer.extract.parse import Element, words_of
 from indexer.urls import normalize_url
 
 # A page linking this often to the canonical link's host is on that host's site.
@@ -27,11 +26,13 @@ class PageAddress:
     copy_of: str | None = None
 
 
-def canonical_link(soup: BeautifulSoup, base: str) -> str | None:
+def canonical_link(root: Element, base: str) -> str | None:
     """The page's canonical URL resolved against `base`, if it declares a usable one."""
-    for link in soup.find_all("link", href=True):
-        rel = [r.lower() for r in link.get("rel") or []]
-        href = link["href"].strip()
+    for link in root.iter("link"):
+        if link.get("href") is None:
+            continue
+        rel = [r.lower() for r in words_of(link, "rel")]
+        href = link.get("href").strip()
         if "canonical" not in rel or not href:
             continue
         resolved = urljoin(base, href)
@@ -41,17 +42,17 @@ def canonical_link(soup: BeautifulSoup, base: str) -> str | None:
     return None
 
 
-def resolve_address(soup: BeautifulSoup, own_url: str) -> PageAddress:
+def resolve_address(root: Element, own_url: str) -> PageAddress:
     """Decide the page's URL from where it was found and what its canonical link says."""
     own = normalize_url(own_url) if not own_url.startswith("file:") else own_url
-    canonical = canonical_link(soup, own_url)
+    canonical = canonical_link(root, own_url)
     if canonical is None or own_url.startswith("file:"):
         return PageAddress(canonical or own)
     if same_page(own, canonical):
         return PageAddress(canonical)
     if urlsplit(canonical).path in ("", "/"):
         return PageAddress(own)  # every page "canonical" to the home page: a misconfiguration
-    if same_site(soup, own, canonical):
+    if same_site(root, own, canonical):
         return PageAddress(canonical, copy_of=canonical)
     return PageAddress(own)  # a cross-post: index this site's copy, where visitors are
 
@@ -71,13 +72,13 @@ def same_page(own: str, canonical: str) -> bool:
     return len(shorter) >= 2 and longer[-len(shorter) :] == shorter
 
 
-def same_site(soup: BeautifulSoup, own: str, canonical: str) -> bool:
+def same_site(root: Element, own: str, canonical: str) -> bool:
     """Whether the canonical link points into this page's own site."""
     host = _bare_host(canonical)
     own_host = _bare_host(own)
     if own_host:
         return own_host == host
-    links = (_bare_host(a["href"]) for a in soup.find_all("a", href=True))
+    links = (_bare_host(a.get("href")) for a in root.iter("a") if a.get("href") is not None)
     return sum(1 for link_host in links if link_host == host) >= SAME_SITE_MIN_LINKS
 
 

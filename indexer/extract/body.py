@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Comment, Tag
+from lxml import etree
 
 from indexer.extract.chrome import (
     CHROME_HEADINGS,
@@ -30,7 +30,23 @@ from indexer.extract.overrides import (
     remove_ignored,
     select_content,
 )
-from indexer.extract.parse import Vocabulary, block_text, visible_text
+from indexer.extract.parse import (
+    Document,
+    Element,
+    Vocabulary,
+    attached,
+    block_text,
+    children,
+    classes,
+    css_select,
+    elements,
+    is_inside,
+    linked_length,
+    remove,
+    text_length,
+    text_of,
+    visible_text,
+)
 from indexer.extract.template import SiteTemplate
 
 # A container with less text than this is a teaser or an empty wrapper, not the body.
@@ -69,10 +85,13 @@ _WORD_SPLIT = re.compile(r"[-_]")
 # Nor does a state flag ("has-sidebar", "no-comments", "with-ads").
 _LAYOUT_NAME = re.compile(r"wrap|container|layout|main|^(has|with|no|is|show|hide)-")
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_DESCEND_TAGS = ("div", "section", "article", "main")
+# A walk in document order that sees the text after comments too.
+_WALK_EVENTS = ("start", "end", "comment", "pi")
 _LINE_TAGS = ("p", "div", "li", "a", "span", "small", "em", "strong", "dt", "dd", *_HEADING_TAGS)
 
 
-def find_content_root(soup: BeautifulSoup, vocabulary: Vocabulary) -> Tag:
+def find_content_root(root: Element, vocabulary: Vocabulary) -> Element:
     """The element holding the post's own content (see CONTENT_SELECTORS for the order).
 
     The first selector with a real candidate wins, unless its best candidate holds far
@@ -81,102 +100,99 @@ def find_content_root(soup: BeautifulSoup, vocabulary: Vocabulary) -> Tag:
     (`main`, `#content`) are narrowed to the block that holds the post's paragraphs.
     """
     wrappers = CONTENT_SELECTORS[CONTENT_SELECTORS.index(FIRST_WRAPPER_SELECTOR) :]
-    page_size = len(soup.get_text())
-    fallback = densest_block(soup, page_size)
+    page_size = text_length(root)
+    fallback = densest_block(root, page_size)
     floor = SELECTOR_MIN_SHARE * _own_paragraph_prose(fallback)
-    marked = vocabulary.select(soup, PAGEFIND_BODY)
+    marked = vocabulary.select(root, PAGEFIND_BODY)
     if marked:  # the site's own word: no second guess
-        return max(marked, key=lambda tag: len(tag.get_text()))
+        return max(marked, key=text_length)
     for selector in CONTENT_SELECTORS:
-        found = [t for t in vocabulary.select(soup, selector) if not in_chrome(t, page_size)]
+        found = [t for t in vocabulary.select(root, selector) if not in_chrome(t, page_size)]
         found = _without_listings(found)
-        sized = [(paragraph_prose(tag), len(tag.get_text()), tag) for tag in found]
+        sized = [(paragraph_prose(tag), text_length(tag), tag) for tag in found]
         sized = [item for item in sized if item[1] >= MIN_CONTAINER_CHARS]
         if not sized:
             continue
         prose, _, best = max(sized, key=lambda item: item[:2])
-        if prose < floor and best not in fallback.parents and best is not fallback:
+        if prose < floor and not is_inside(fallback, best) and best is not fallback:
             continue
         if selector not in wrappers:
             return best
         narrowed = _descend_without_chrome(best)
-        if narrowed is fallback or narrowed not in fallback.parents:
+        if narrowed is fallback or not is_inside(fallback, narrowed):
             return narrowed
         return _climb(fallback, narrowed)
-    return _climb(fallback, soup)
+    return _climb(fallback, root)
 
 
-def _without_listings(found: list[Tag]) -> list[Tag]:
+def _without_listings(found: list[Element]) -> list[Element]:
     """Drop candidates holding two or more other candidates: an `<article>` wrapping the
     post and a grid of related `<article>`s is a listing, the inner one is the post."""
     if len(found) < 3:
         return found
-    return [tag for tag in found if sum(tag in other.parents for other in found) < 2]
+    return [tag for tag in found if sum(is_inside(other, tag) for other in found) < 2]
 
 
-def prose_length(tag: Tag) -> int:
+def prose_length(tag: Element) -> int:
     """Characters of text not inside links: what a container holds besides menus."""
-    linked = sum(len(a.get_text()) for a in tag.find_all("a"))
-    return max(0, len(tag.get_text()) - linked)
+    return max(0, text_length(tag) - linked_length(tag))
 
 
-def paragraph_prose(tag: Tag) -> int:
+def paragraph_prose(tag: Element) -> int:
     """Characters of unlinked text in the paragraphs below `tag`: the post's prose."""
-    return sum(_unlinked_length(p) for p in tag.find_all("p"))
+    return sum(_unlinked_length(p) for p in tag.iterdescendants("p"))
 
 
-def _own_paragraph_prose(tag: Tag) -> int:
-    return sum(_unlinked_length(p) for p in tag.find_all("p", recursive=False))
+def _own_paragraph_prose(tag: Element) -> int:
+    return sum(_unlinked_length(p) for p in children(tag, ("p",)))
 
 
-def _climb(block: Tag, limit: Tag) -> Tag:
+def _climb(block: Element, limit: Element) -> Element:
     """Widen the densest block to the ancestors that add mostly more paragraphs.
 
     Articles split by ad slots or pull quotes spread their paragraphs over sibling
     blocks; a parent that adds mostly menus and teasers is the page, not the post.
     """
-    current, prose, size = block, paragraph_prose(block), len(block.get_text())
-    while (
-        current is not limit and current.parent is not None and current.parent.name != "[document]"
-    ):
-        parent = current.parent
-        parent_prose, parent_size = paragraph_prose(parent), len(parent.get_text())
+    current, prose, size = block, paragraph_prose(block), text_length(block)
+    while current is not limit and current.getparent() is not None:
+        parent = current.getparent()
+        parent_prose, parent_size = paragraph_prose(parent), text_length(parent)
         if parent_size > size and parent_prose - prose < CLIMB_PROSE_SHARE * (parent_size - size):
             break
         current, prose, size = parent, parent_prose, parent_size
     return current
 
 
-def in_chrome(tag: Tag, page_size: int) -> bool:
+def in_chrome(tag: Element, page_size: int) -> bool:
     """True when `tag` is, or sits inside, a comment list, a footer, a related-posts box...
 
     A comment is often an `<article>` with its own `.entry-content`; it must not win over
     the post it comments on. An ancestor holding most of the page ("ad-off-canvas-pusher")
     is a layout wrapper whatever its name says.
     """
-    for node in (tag, *tag.parents):
-        if node.name in ("body", "html"):
+    for node in (tag, *tag.iterancestors()):
+        if node.tag in ("body", "html"):
             return False
-        concept = "tag" if node.name in CHROME_TAGS else chrome_concept(node)
+        concept = "tag" if node.tag in CHROME_TAGS else chrome_concept(node)
         if concept == "comments":
             return True
-        if concept and len(node.get_text()) <= CHROME_MAX_SHARE * page_size:
+        if concept and text_length(node) <= CHROME_MAX_SHARE * page_size:
             return True
     return False
 
 
-def _descend_without_chrome(container: Tag) -> Tag:
+def _descend_without_chrome(container: Element) -> Element:
     # Comments can outweigh a short post: drop them before weighing the children.
     strip_named_chrome(container)
     strip_headed_chrome(container)
     return descend_to_post(container)
 
 
-def descend_to_post(container: Tag) -> Tag:
+def descend_to_post(container: Element) -> Element:
     """The innermost block of `container` that still holds nearly all its unlinked text."""
     current, total = container, prose_length(container)
     while total:
-        blocks = current.find_all(("div", "section", "article", "main"), recursive=False)
+        blocks = children(current, _DESCEND_TAGS)
         sized = ((prose_length(block), block) for block in blocks)
         size, child = max(sized, key=lambda pair: pair[0], default=(0, None))
         if child is None or size < DESCEND_SHARE * total:
@@ -185,46 +201,44 @@ def descend_to_post(container: Tag) -> Tag:
     return current
 
 
-def densest_block(soup: BeautifulSoup, page_size: int) -> Tag:
+def densest_block(root: Element, page_size: int) -> Element:
     """Fallback container: the element whose own paragraphs hold the most unlinked text."""
-    scores: dict[int, int] = {}
-    parents: dict[int, Tag] = {}
-    chrome: dict[int, bool] = {}
-    for paragraph in soup.find_all("p"):
-        parent = paragraph.parent
+    scores: dict[Element, int] = {}
+    chrome: dict[Element, bool] = {}
+    for paragraph in root.iter("p"):
+        parent = paragraph.getparent()
         if parent is None:
             continue
-        if id(parent) not in chrome:
-            chrome[id(parent)] = in_chrome(parent, page_size)
-        if chrome[id(parent)]:
+        if parent not in chrome:
+            chrome[parent] = in_chrome(parent, page_size)
+        if chrome[parent]:
             continue
-        scores[id(parent)] = scores.get(id(parent), 0) + _unlinked_length(paragraph)
-        parents[id(parent)] = parent
+        scores[parent] = scores.get(parent, 0) + _unlinked_length(paragraph)
     if not scores:
-        return soup.body or soup
-    return parents[max(scores, key=scores.__getitem__)]
+        return next(root.iter("body"), root)
+    return max(scores, key=scores.__getitem__)
 
 
-def _unlinked_length(paragraph: Tag) -> int:
-    linked = sum(len(a.get_text()) for a in paragraph.find_all("a"))
-    return max(0, len(paragraph.get_text()) - linked)
+def _unlinked_length(paragraph: Element) -> int:
+    return max(0, text_length(paragraph) - linked_length(paragraph))
 
 
-def strip_chrome(root: Tag, vocabulary: Vocabulary) -> None:
+def strip_chrome(root: Element, vocabulary: Vocabulary) -> None:
     """Remove scripts and every chrome element inside `root`, in place."""
-    for tag in root.find_all(INVISIBLE):
-        tag.decompose()
+    for tag in list(root.iterdescendants(INVISIBLE)):
+        remove(tag)
     present = [selector for selector in _CHROME if vocabulary.may_match(selector)]
     if not present:
         return
-    for tag in root.select(", ".join(present)):
-        if tag is not root and not tag.decomposed:
-            tag.decompose()
+    for selector in present:  # each match goes, whatever the order
+        for tag in css_select(root, selector):
+            if tag is not root and attached(tag, root):
+                remove(tag)
 
 
-def chrome_concept(tag: Tag) -> str | None:
+def chrome_concept(tag: Element) -> str | None:
     """The chrome concept a tag's class or id words name ("comments", "sharing"...), if any."""
-    names = list(tag.get("class") or ())
+    names = classes(tag)
     tag_id = tag.get("id")
     if isinstance(tag_id, str):
         names.append(tag_id)
@@ -239,14 +253,14 @@ def chrome_concept(tag: Tag) -> str | None:
     return None
 
 
-def strip_named_chrome(root: Tag) -> None:
+def strip_named_chrome(root: Element) -> None:
     """Remove elements whose class or id names chrome (see CHROME_NAME_WORDS)."""
-    total = len(root.get_text())
-    for tag in root.find_all(True):
-        if tag.decomposed or (concept := chrome_concept(tag)) is None:
+    total = text_length(root)
+    for tag in list(elements(root)):
+        if (concept := chrome_concept(tag)) is None or not attached(tag, root):
             continue
-        if concept == "comments" or len(tag.get_text()) <= CHROME_MAX_SHARE * total:
-            tag.decompose()
+        if concept == "comments" or text_length(tag) <= CHROME_MAX_SHARE * total:
+            remove(tag)
 
 
 def heading_concept(text: str) -> str | None:
@@ -257,100 +271,99 @@ def heading_concept(text: str) -> str | None:
     return next((concept for concept, rx in _HEADINGS if rx.fullmatch(text)), None)
 
 
-def strip_headed_chrome(root: Tag) -> None:
+def strip_headed_chrome(root: Element) -> None:
     """Remove the sections that a chrome heading opens ("Comments", "Related posts")."""
-    total = len(root.get_text())
-    for heading in root.find_all(_HEADING_TAGS):
-        if heading.decomposed or (concept := heading_concept(heading.get_text())) is None:
+    total = text_length(root)
+    for heading in list(root.iterdescendants(_HEADING_TAGS)):
+        if (concept := heading_concept(text_of(heading))) is None or not attached(heading, root):
             continue
         section = _headed_section(heading, root)
         if section is not None and (
-            concept == "comments" or len(section.get_text()) <= CHROME_MAX_SHARE * total
+            concept == "comments" or text_length(section) <= CHROME_MAX_SHARE * total
         ):
-            section.decompose()
+            remove(section)
         else:
             _strip_from(heading, root)
 
 
-def _headed_section(heading: Tag, root: Tag) -> Tag | None:
+def _headed_section(heading: Element, root: Element) -> Element | None:
     """The largest block below `root` that `heading` opens (little or no text before it)."""
     section = None
-    candidate = heading.parent
+    candidate = heading.getparent()
     while candidate is not None and candidate is not root:
         if _text_before(heading, candidate) > HEADING_LEAD_CHARS:
             break
-        section, candidate = candidate, candidate.parent
+        section, candidate = candidate, candidate.getparent()
     return section
 
 
-def _text_before(heading: Tag, scope: Tag) -> int:
-    first = heading.find(string=True)
+def _text_before(heading: Element, scope: Element) -> int:
+    """Characters of text (spaces aside) in `scope` before `heading`."""
     size = 0
-    for text in scope.find_all(string=True):
-        if text is first:
+    for event, node in etree.iterwalk(scope, events=_WALK_EVENTS):
+        if node is heading:
             return size
-        if not isinstance(text, Comment):
-            size += len(text.strip())
+        if event == "start" and node.text:
+            size += len(node.text.strip())
+        elif event != "start" and node is not scope and node.tail:
+            size += len(node.tail.strip())
     return size
 
 
-def _strip_from(heading: Tag, root: Tag) -> None:
+def _strip_from(heading: Element, root: Element) -> None:
     """Remove `heading` and what follows it in its block, when that is the smaller part."""
-    following = list(heading.find_next_siblings())
-    after = sum(len(tag.get_text()) for tag in following)
+    following = list(heading.itersiblings(etree.Element))
+    after = sum(text_length(tag) for tag in following)
     if after <= _text_before(heading, root):
         for tag in (heading, *following):
-            tag.decompose()
+            remove(tag)
 
 
-def strip_link_blocks(root: Tag) -> None:
+def strip_link_blocks(root: Element) -> None:
     """Remove lists and boxes that are mostly links: menus, teasers, tag clouds."""
-    total = len(root.get_text())
-    for tag in root.find_all(LINK_BLOCK_TAGS):
-        if tag.decomposed:
+    total = text_length(root)
+    for tag in list(root.iterdescendants(LINK_BLOCK_TAGS)):
+        links = list(tag.iterdescendants("a"))
+        if len(links) < LINK_BLOCK_MIN_LINKS or not attached(tag, root):
             continue
-        links = tag.find_all("a")
-        if len(links) < LINK_BLOCK_MIN_LINKS:
-            continue
-        size = len(tag.get_text())
-        linked = sum(len(a.get_text()) for a in links)
+        size = text_length(tag)
+        linked = sum(text_length(a) for a in links)
         if linked >= LINK_BLOCK_DENSITY * size and size <= CHROME_MAX_SHARE * total:
-            tag.decompose()
+            remove(tag)
 
 
-def strip_chrome_lines(root: Tag) -> None:
+def strip_chrome_lines(root: Element) -> None:
     """Remove short blocks that are chrome wherever they stand ("Return to top")."""
-    for tag in root.find_all(_LINE_TAGS):
-        if tag.decomposed:
+    for tag in list(root.iterdescendants(_LINE_TAGS)):
+        if text_length(tag) > CHROME_LINE_MAX_CHARS or not attached(tag, root):
             continue
-        text = tag.get_text()
-        if len(text) <= CHROME_LINE_MAX_CHARS and _LINES.fullmatch(" ".join(text.lower().split())):
-            tag.decompose()
+        if _LINES.fullmatch(" ".join(text_of(tag).lower().split())):
+            remove(tag)
 
 
-def strip_title_block(root: Tag, title: Tag | None) -> None:
+def strip_title_block(root: Element, title: Element | None) -> None:
     """Remove the post's title heading from the body, with the small header around it.
 
     Many themes put the title, the byline and sometimes a repeated excerpt in one block
     just above the body, inside the same container; that block is the post's header.
     """
-    if title is None or title.decomposed or root not in title.parents:
+    if title is None or not is_inside(title, root):
         return
-    block = title.parent
+    block = title.getparent()
     if block is not None and block is not root and _own_text_length(block, title) <= 400:
-        block.decompose()
+        remove(block)
     else:
-        title.decompose()
+        remove(title)
 
 
-def _own_text_length(block: Tag, title: Tag) -> int:
+def _own_text_length(block: Element, title: Element) -> int:
     return len(visible_text(block)) - len(visible_text(title))
 
 
 def extract_body(
-    soup: BeautifulSoup,
+    document: Document,
     vocabulary: Vocabulary,
-    title: Tag | None = None,
+    title: Element | None = None,
     template: SiteTemplate | None = None,
     overrides: ExtractionOverrides | None = None,
 ) -> str:
@@ -361,11 +374,11 @@ def extract_body(
     container is found and the chrome inside it stripped.
     """
     overrides = overrides or NO_OVERRIDES
-    root = select_content(soup, overrides)
+    root = select_content(document.root, overrides)
     if root is None:
         if template is not None:
-            template.strip(soup, keep=title)
-        root = find_content_root(soup, vocabulary)
+            template.strip(document.root, keep=title)
+        root = find_content_root(document.root, vocabulary)
     remove_ignored(root, overrides)
     strip_title_block(root, title)
     strip_chrome(root, vocabulary)

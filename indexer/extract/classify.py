@@ -12,9 +12,8 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
-
 from indexer.extract.metadata import PageFacts
+from indexer.extract.parse import Document, classes, stripped_text
 from indexer.records import Post
 
 MIN_BODY_WORDS = 15
@@ -25,6 +24,7 @@ _NOT_FOUND = re.compile(
 _ARCHIVE_PATH = re.compile(
     r"/(page|tag|tags|category|categories|author|authors|archives?|search|label)(/|$)", re.I
 )
+_REFRESH = re.compile("^refresh$", re.I)
 _DATE_ARCHIVE_PATH = re.compile(r"^/(\d{4})(/\d{1,2}){0,2}/?$")
 
 # WordPress (and many themes that copy it) label every page's <body> with its kind.
@@ -45,17 +45,20 @@ _POST_BODY_CLASSES = frozenset({"single", "single-post", "postid", "post-templat
 
 
 def redirect_stub(facts: PageFacts, post: Post) -> str | None:
-    refresh = facts.soup.find("meta", attrs={"http-equiv": re.compile("^refresh$", re.I)})
+    refresh = next(
+        (m for m in facts.root.iter("meta") if _REFRESH.match(m.get("http-equiv", ""))), None
+    )
     if refresh is not None and len(post.body.split()) < 50:
         return "redirect stub"
     return None
 
 
 def not_found_page(facts: PageFacts, post: Post) -> str | None:
-    title = facts.soup.title.get_text(" ", strip=True) if facts.soup.title else ""
-    heading = facts.soup.find("h1")
-    heading_text = heading.get_text(" ", strip=True) if heading else ""
-    says_not_found = _NOT_FOUND.search(title) or _NOT_FOUND.search(heading_text)
+    title = facts.document.first("title")
+    title_text = stripped_text(title) if title is not None else ""
+    heading = facts.document.first("h1")
+    heading_text = stripped_text(heading) if heading is not None else ""
+    says_not_found = _NOT_FOUND.search(title_text) or _NOT_FOUND.search(heading_text)
     if says_not_found and len(post.body.split()) < 150:
         return "not found page"
     return None
@@ -64,9 +67,9 @@ def not_found_page(facts: PageFacts, post: Post) -> str | None:
 def body_class_kind(facts: PageFacts, post: Post) -> str | None:
     if _theme_says_single_post(facts):
         return None
-    classes = _body_classes(facts.soup)
+    found = _body_classes(facts.document)
     for css_class, reason in _BODY_CLASS_REASONS:
-        if css_class in classes:
+        if css_class in found:
             return reason
     return None
 
@@ -88,7 +91,7 @@ def listing_markup(facts: PageFacts, post: Post) -> str | None:
     entries = {
         id(e): e for s in ("article", ".hentry", ".h-entry", ".post") for e in facts.select(s)
     }
-    headed = [e for e in entries.values() if e.find(("h1", "h2", "h3")) and e.find("a")]
+    headed = [e for e in entries.values() if _has(e, "h1", "h2", "h3") and _has(e, "a")]
     if len(headed) >= 3 and not _looks_like_single_post(facts):
         return "listing page"
     return None
@@ -117,14 +120,17 @@ def _looks_like_single_post(facts: PageFacts) -> bool:
 
 
 def _theme_says_single_post(facts: PageFacts) -> bool:
-    classes = _body_classes(facts.soup)
-    return bool(classes & _POST_BODY_CLASSES) or any(c.startswith("postid-") for c in classes)
+    found = _body_classes(facts.document)
+    return bool(found & _POST_BODY_CLASSES) or any(c.startswith("postid-") for c in found)
 
 
-def _body_classes(soup: BeautifulSoup) -> set[str]:
-    body = soup.body
-    classes = body.get("class") if body is not None else None
-    return set(classes) if isinstance(classes, list) else set()
+def _body_classes(document: Document) -> set[str]:
+    body = document.first("body")
+    return set(classes(body)) if body is not None else set()
+
+
+def _has(element, *tags: str) -> bool:
+    return next(element.iterdescendants(*tags), None) is not None
 
 
 RULES: tuple[Callable[[PageFacts, Post], str | None], ...] = (

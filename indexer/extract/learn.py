@@ -12,6 +12,8 @@ import random
 from collections import Counter
 from collections.abc import Iterable
 
+from lxml import etree
+
 from indexer.errors import PageError
 from indexer.extract.page import extract
 from indexer.extract.parse import parse_page
@@ -24,6 +26,7 @@ RECUR_SHARE = 0.5
 # With fewer posts seen, nothing can be told apart from chance: the template is empty.
 MIN_PAGES = 4
 DEFAULT_SAMPLE = 60
+_PAGEFIND_BODY = etree.XPath("//*[@data-pagefind-body]")
 
 
 class TemplateLearner:
@@ -43,12 +46,12 @@ class TemplateLearner:
         try:
             if not extract(page).is_post:
                 return False
-            soup = parse_page(page)
+            root = parse_page(page).root
         except PageError:
             return False
         self._pages += 1
-        self._pagefind = self._pagefind or soup.find(attrs={"data-pagefind-body": True}) is not None
-        self._counts.update(page_blocks(soup).keys())
+        self._pagefind = self._pagefind or bool(_PAGEFIND_BODY(root))
+        self._counts.update(page_blocks(root).keys())
         return True
 
     def freeze(self) -> SiteTemplate:

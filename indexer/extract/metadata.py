@@ -13,12 +13,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 
-from bs4 import BeautifulSoup, Tag
+from lxml import etree
 
 from indexer.extract.dates import date_from_url, parse_iso_date, parse_visible_date
 from indexer.extract.jsonld import json_ld_articles, ld_list, ld_name
-from indexer.extract.parse import Vocabulary, visible_text
+from indexer.extract.parse import Document, Element, Vocabulary, spaced_text, visible_text, words_of
 from indexer.index.analysis import normalize_language
 
 MAX_TITLE_CHARS = 400
@@ -26,6 +27,7 @@ MAX_NAME_CHARS = 100
 
 POST_SCOPE_SELECTORS = ("[data-pagefind-body]", "article.post", ".hentry", ".h-entry", "article")
 _BY_PREFIX = re.compile(r"^\s*(?:posted\s+)?(?:by|written by|author:?|von|por|par)\s+", re.I)
+_CONTENT_LANGUAGE = re.compile("^content-language$", re.I)
 _TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " » ", " · ")
 
 
@@ -33,26 +35,31 @@ _TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " » ", " · ")
 class PageFacts:
     """What the metadata cascade reads from one parsed page, gathered once."""
 
-    soup: BeautifulSoup
+    document: Document
     url: str
     vocabulary: Vocabulary
     meta: dict[str, str] = field(default_factory=dict)
     json_ld: list[dict] = field(default_factory=list)
-    _scope: Tag | None = None
+    _scope: Element | None = None
     # The heading the title was read from, if any: bylines and dates sit next to it, and
     # the body extractor removes it (and a small header block around it) from the body.
-    title_element: Tag | None = None
+    title_element: Element | None = None
 
     @classmethod
-    def read(cls, soup: BeautifulSoup, url: str) -> PageFacts:
-        facts = cls(soup=soup, url=url, vocabulary=Vocabulary.of(soup))
-        for tag in soup.find_all("meta"):
+    def read(cls, document: Document, url: str) -> PageFacts:
+        facts = cls(document=document, url=url, vocabulary=Vocabulary.of(document.root))
+        for tag in document.root.iter("meta"):
             key = tag.get("property") or tag.get("name") or tag.get("itemprop")
             value = tag.get("content")
             if isinstance(key, str) and isinstance(value, str) and value.strip():
                 facts.meta.setdefault(key.strip().lower(), value.strip())
-        facts.json_ld = list(json_ld_articles(soup))
+        facts.json_ld = list(json_ld_articles(document.json_ld))
         return facts
+
+    @property
+    def root(self) -> Element:
+        """The page's `<html>` element."""
+        return self.document.root
 
     def ld(self, key: str) -> object:
         """The first value of `key` among the page's JSON-LD article objects."""
@@ -61,14 +68,14 @@ class PageFacts:
                 return item[key]
         return None
 
-    def select(self, selector: str, scope: Tag | None = None) -> list[Tag]:
+    def select(self, selector: str, scope: Element | None = None) -> list[Element]:
         """Elements matching `selector` in `scope` (default: the whole page)."""
-        return self.vocabulary.select(self.soup if scope is None else scope, selector)
+        return self.vocabulary.select(self.root if scope is None else scope, selector)
 
-    def post_scope(self) -> Tag:
+    def post_scope(self) -> Element:
         """The element that holds this post and its own meta (not the sidebar's lists)."""
         if self._scope is None:
-            self._scope = self.soup
+            self._scope = self.root
             for selector in POST_SCOPE_SELECTORS:
                 found = self.select(selector)
                 if len(found) == 1:
@@ -94,33 +101,33 @@ def title_from_heading(facts: PageFacts) -> str | None:
     """The post's own heading: a themed title element, else the heading that the page's
     <title> names (minus the site name), else the only h1."""
     for selector in TITLE_SELECTORS:
-        if found := _first_with_text(facts.select(selector)):
+        if (found := _first_with_text(facts.select(selector))) is not None:
             return _remember_title(facts, found)
-    if found := _heading_named_by_title_tag(facts):
+    if (found := _heading_named_by_title_tag(facts)) is not None:
         return _remember_title(facts, found)
     for selector in FALLBACK_TITLE_SELECTORS:
-        if found := _first_with_text(facts.select(selector)):
+        if (found := _first_with_text(facts.select(selector))) is not None:
             return _remember_title(facts, found)
-    headings = facts.soup.find_all("h1")
+    headings = list(facts.root.iter("h1"))
     if len(headings) == 1 and visible_text(headings[0]):
         return _remember_title(facts, headings[0])
     return None
 
 
-def _first_with_text(tags: list[Tag]) -> Tag | None:
+def _first_with_text(tags: list[Element]) -> Element | None:
     return next((tag for tag in tags if visible_text(tag)), None)
 
 
-def _remember_title(facts: PageFacts, heading: Tag) -> str:
+def _remember_title(facts: PageFacts, heading: Element) -> str:
     facts.title_element = heading
     return visible_text(heading)
 
 
-def _heading_named_by_title_tag(facts: PageFacts) -> Tag | None:
+def _heading_named_by_title_tag(facts: PageFacts) -> Element | None:
     wanted = _comparable(title_from_title_tag(facts) or "")
     if len(wanted) < 3:
         return None
-    for heading in facts.soup.find_all(("h1", "h2", "h3")):
+    for heading in facts.root.iter("h1", "h2", "h3"):
         if _comparable(visible_text(heading)) == wanted:
             return heading
     return None
@@ -136,7 +143,7 @@ def nearby_lines(facts: PageFacts, limit: int = 4) -> list[str]:
     if heading is None:
         return []
     lines = []
-    for sibling in heading.find_next_siblings(limit=limit):
+    for sibling in islice(heading.itersiblings(etree.Element), limit):
         text = visible_text(sibling)
         if text and len(text) <= 300:
             lines.append(text)
@@ -148,7 +155,8 @@ def title_from_meta(facts: PageFacts) -> str | None:
 
 
 def title_from_title_tag(facts: PageFacts) -> str | None:
-    text = " ".join(facts.soup.title.get_text(" ").split()) if facts.soup.title else ""
+    title = facts.document.first("title")
+    text = " ".join(spaced_text(title).split()) if title is not None else ""
     site = facts.meta.get("og:site_name")
     for separator in _TITLE_SEPARATORS:
         head, sep, tail = text.rpartition(separator)
@@ -289,7 +297,7 @@ def categories_from_meta(facts: PageFacts) -> list[str]:
 
 def tags_from_links(facts: PageFacts) -> list[str]:
     scope = facts.post_scope()
-    rel_tags = [a for a in scope.find_all("a", rel=True) if a.get("rel") == ["tag"]]
+    rel_tags = [a for a in scope.iterdescendants("a") if words_of(a, "rel") == ["tag"]]
     names = [visible_text(a) for a in rel_tags]
     return _unique([n for n in names if n]) or _link_texts(facts, TAG_SELECTORS)
 
@@ -297,8 +305,8 @@ def tags_from_links(facts: PageFacts) -> list[str]:
 def tags_from_meta(facts: PageFacts) -> list[str]:
     tags = [
         tag.get("content", "").strip()
-        for tag in facts.soup.find_all("meta", property="article:tag")
-        if tag.get("content")
+        for tag in facts.root.iter("meta")
+        if tag.get("property") == "article:tag" and tag.get("content")
     ]
     return _unique(tags) or ld_list(facts.ld("keywords"))
 
@@ -324,14 +332,13 @@ def _unique(values: list[str]) -> list[str]:
 
 def declared_language(facts: PageFacts) -> str | None:
     """The language the page says it is in (`<html lang>`, og:locale, Content-Language)."""
-    html = facts.soup.find("html")
-    tag = html.get("lang") if isinstance(html, Tag) else None
+    html = facts.document.first("html")
+    tag = html.get("lang") if html is not None else None
     tag = tag or facts.meta.get("og:locale") or facts.meta.get("content-language")
     if not tag:
-        equiv = facts.soup.find(
-            "meta", attrs={"http-equiv": re.compile("^content-language$", re.I)}
-        )
-        tag = equiv.get("content") if isinstance(equiv, Tag) else None
+        metas = facts.root.iter("meta")
+        equiv = next((m for m in metas if _CONTENT_LANGUAGE.match(m.get("http-equiv", ""))), None)
+        tag = equiv.get("content") if equiv is not None else None
     return tag.strip() if isinstance(tag, str) and tag.strip() else None
 
 

@@ -27,6 +27,7 @@ from indexer.extract.parse import parse_page
 from indexer.extract.template import SiteTemplate
 from indexer.records import Post, RawPage, Skip
 
+PAGEFIND_BODY = "[data-pagefind-body]"
 PAGEFIND_UNMARKED = "no data-pagefind-body on a site whose posts carry it"
 
 
@@ -55,18 +56,18 @@ class Fields:
 
 def read_fields(facts: metadata.PageFacts, overrides: ExtractionOverrides) -> Fields:
     """Each field from the maintainer's selector when it finds something, else the cascade."""
-    soup = facts.soup
-    title = by_selector.text_of(soup, overrides.title_selector) or metadata.read_title(facts) or ""
-    published = by_selector.date_of(soup, overrides.date_selector) or metadata.first_of(
+    root = facts.root
+    title = by_selector.text_of(root, overrides.title_selector) or metadata.read_title(facts) or ""
+    published = by_selector.date_of(root, overrides.date_selector) or metadata.first_of(
         metadata.DATE_CASCADE, facts
     )
-    author = by_selector.text_of(soup, overrides.author_selector)
+    author = by_selector.text_of(root, overrides.author_selector)
     author = metadata.clean_name(author) if author else None
     author = author or metadata.first_of(metadata.AUTHOR_CASCADE, facts)
-    categories = by_selector.texts_of(soup, overrides.category_selector) or (
+    categories = by_selector.texts_of(root, overrides.category_selector) or (
         metadata.first_of(metadata.CATEGORY_CASCADE, facts) or []
     )
-    tags = by_selector.texts_of(soup, overrides.tag_selector) or (
+    tags = by_selector.texts_of(root, overrides.tag_selector) or (
         metadata.first_of(metadata.TAG_CASCADE, facts) or []
     )
     tags = [tag for tag in tags if tag not in categories]
@@ -82,14 +83,16 @@ def extract(
 ) -> Extraction:
     """Read a page fully; raises PageError if it is not readable HTML."""
     overrides = overrides or NO_OVERRIDES
-    soup = parse_page(page)
-    address = resolve_address(soup, page.url)
-    facts = metadata.PageFacts.read(soup, address.url)
+    document = parse_page(page)
+    address = resolve_address(document.root, page.url)
+    facts = metadata.PageFacts.read(document, address.url)
     fields = read_fields(facts, overrides)
     declared = metadata.declared_language(facts)
     description = metadata.description_of(facts)
     unmarked = template is not None and template.uses_pagefind_body and not _pagefind_marked(facts)
-    body = content.extract_body(soup, facts.vocabulary, facts.title_element, template, overrides)
+    body = content.extract_body(
+        document, facts.vocabulary, facts.title_element, template, overrides
+    )
     post = Post(
         url=address.url,
         title=fields.title,
@@ -107,7 +110,7 @@ def extract(
 
 
 def _pagefind_marked(facts: metadata.PageFacts) -> bool:
-    return facts.soup.find(attrs={"data-pagefind-body": True}) is not None
+    return bool(facts.select(PAGEFIND_BODY))
 
 
 def extract_post(

@@ -4,7 +4,7 @@ The one module that knows the order of the stages. A source (a folder, a single 
 live site, a WordPress export) becomes a stream of events (indexer.sources.events): a
 page's bytes, "unchanged", "gone", "skipped", "failed". Unchanged pages (same hash, a 304,
 an unmoved sitemap `lastmod`) cost no extraction; changed pages are extracted in a process
-pool (parse once, bs4 on lxml, both cores) and written by the one writer; gone pages are
+pool (parse once with lxml, both cores) and written by the one writer; gone pages are
 deleted, unless that would remove more than a tenth of the index in one run.
 
 Every page ends up in exactly one list or count of the IndexSummary. A failing page never

@@ -16,12 +16,11 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
-from bs4 import BeautifulSoup
 from lxml import etree
 
 from indexer.errors import SourceError
 from indexer.extract.body import make_summary
-from indexer.extract.parse import block_text
+from indexer.extract.parse import block_text, parse_html
 from indexer.index.analysis import normalize_language
 from indexer.records import Post, Skip
 from indexer.sources.events import PageGone, PostReady
@@ -147,8 +146,9 @@ def html_text(html: str) -> str:
     """Readable text of an HTML fragment, one paragraph per block."""
     if not html.strip():
         return ""
-    soup = BeautifulSoup(f"<div>{html}</div>", "lxml")
-    return block_text(soup.div) if soup.div else ""
+    document = parse_html(f"<div>{html}</div>")
+    wrapper = document.first("div")
+    return block_text(wrapper) if wrapper is not None else ""
 
 
 def wxr_events(path: Path, state: CrawlState | None) -> Iterator:
