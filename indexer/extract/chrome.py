@@ -96,6 +96,21 @@ CHROME_LINES = (
     r"|comments (are )?(closed|disabled)\.?|\d+ comments?|no comments( yet)?\.?"
 )
 
+# URL path words naming the archive of a taxonomy term ("/category/garden/", "/tags/x/",
+# Blogger's "/search/label/x"), by kind, in the languages themes are translated into.
+TAXONOMY_PATHS: dict[str, str] = {
+    "category": (
+        "category categories cat categorie categorieen categoria categorias kategorie "
+        "kategorien kategoria kategorier kategori rubrique rubriques rubrik rubriken rubrica"
+    ),
+    "tag": (
+        "tag tags tagged label labels topic topics schlagwort schlagworte stichwort stichworte "
+        "etiqueta etiquetas etichetta etichette etiquette etiquettes trefwoord emneord"
+    ),
+}
+# Query keys of the same archives on sites without pretty permalinks ("/?cat=12").
+TAXONOMY_QUERY_KEYS: dict[str, str] = {"cat": "category", "category_name": "category", "tag": "tag"}
+
 # Elements that are never the post's container, nor hold it.
 CHROME_TAGS = frozenset(("footer", "aside", "nav", "header", "form"))
 

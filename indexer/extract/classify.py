@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from indexer.extract.metadata import PageFacts
+from indexer.extract.facts import PageFacts
 from indexer.extract.parse import Document, classes, stripped_text
 from indexer.records import Post
 

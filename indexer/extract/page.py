@@ -21,6 +21,7 @@ from indexer.extract import metadata
 from indexer.extract import overrides as by_selector
 from indexer.extract.address import resolve_address
 from indexer.extract.classify import not_a_post_reason
+from indexer.extract.facts import PageFacts
 from indexer.extract.language import choose_language
 from indexer.extract.overrides import NO_OVERRIDES, ExtractionOverrides
 from indexer.extract.parse import parse_page
@@ -54,13 +55,11 @@ class Fields:
     tags: tuple[str, ...]
 
 
-def read_fields(facts: metadata.PageFacts, overrides: ExtractionOverrides) -> Fields:
+def read_fields(facts: PageFacts, overrides: ExtractionOverrides) -> Fields:
     """Each field from the maintainer's selector when it finds something, else the cascade."""
     root = facts.root
     title = by_selector.text_of(root, overrides.title_selector) or metadata.read_title(facts) or ""
-    published = by_selector.date_of(root, overrides.date_selector) or metadata.first_of(
-        metadata.DATE_CASCADE, facts
-    )
+    published = by_selector.date_of(root, overrides.date_selector) or metadata.read_date(facts)
     author = by_selector.text_of(root, overrides.author_selector)
     author = metadata.clean_name(author) if author else None
     author = author or metadata.first_of(metadata.AUTHOR_CASCADE, facts)
@@ -85,13 +84,13 @@ def extract(
     overrides = overrides or NO_OVERRIDES
     document = parse_page(page)
     address = resolve_address(document.root, page.url)
-    facts = metadata.PageFacts.read(document, address.url)
+    facts = PageFacts.read(document, address.url)
     fields = read_fields(facts, overrides)
     declared = metadata.declared_language(facts)
     description = metadata.description_of(facts)
     unmarked = template is not None and template.uses_pagefind_body and not _pagefind_marked(facts)
     body = content.extract_body(
-        document, facts.vocabulary, facts.title_element, template, overrides
+        document, facts.vocabulary, facts.title_element, template, overrides, address.url
     )
     post = Post(
         url=address.url,
@@ -109,7 +108,7 @@ def extract(
     return Extraction(post=post, skip_reason=reason or not_a_post_reason(facts, post))
 
 
-def _pagefind_marked(facts: metadata.PageFacts) -> bool:
+def _pagefind_marked(facts: PageFacts) -> bool:
     return bool(facts.select(PAGEFIND_BODY))
 
 

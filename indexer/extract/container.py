@@ -1,0 +1,173 @@
+"""Find the element that holds a post's own content in its page.
+
+A maintainer's selector or `data-pagefind-body` first, then the known container classes
+(`indexer.extract.chrome.CONTENT_SELECTORS`), else the densest run of paragraphs widened
+over its siblings. A candidate inside chrome (a comment, a footer, a related-posts box) is
+never the post; a page-wide wrapper is narrowed to the block that holds the post.
+"""
+
+from __future__ import annotations
+
+from indexer.extract.chrome import CHROME_TAGS, CONTENT_SELECTORS
+from indexer.extract.parse import (
+    Element,
+    Vocabulary,
+    children,
+    is_inside,
+    linked_length,
+    text_length,
+)
+from indexer.extract.strip import (
+    CHROME_MAX_SHARE,
+    chrome_concept,
+    strip_headed_chrome,
+    strip_named_chrome,
+)
+
+# A container with less text than this is a teaser or an empty wrapper, not the body.
+MIN_CONTAINER_CHARS = 20
+# Page-wide containers (main, #content) also hold comment and reply sections; step down
+# into the child block that holds this share of the container's unlinked text.
+DESCEND_SHARE = 0.95
+PAGEFIND_BODY = "[data-pagefind-body]"
+# Selectors from this one on name page-wide wrappers, not the post's own container.
+FIRST_WRAPPER_SELECTOR = "[role=main]"
+# A selector's best candidate with less prose than this share of the densest block's is a
+# teaser or a widget (Elementor grids of related posts are `<article>`s too).
+SELECTOR_MIN_SHARE = 0.5
+# Widen the densest block to its parent while at least this share of what the parent adds
+# is paragraph prose.
+CLIMB_PROSE_SHARE = 0.6
+_DESCEND_TAGS = ("div", "section", "article", "main")
+
+
+def find_content_root(root: Element, vocabulary: Vocabulary) -> Element:
+    """The element holding the post's own content (see CONTENT_SELECTORS for the order).
+
+    The first selector with a real candidate wins, unless its best candidate holds far
+    less prose than the densest block of the page: then it is a teaser in a grid of
+    related posts, or a widget, and the densest block is the body. Page-wide wrappers
+    (`main`, `#content`) are narrowed to the block that holds the post's paragraphs.
+    """
+    wrappers = CONTENT_SELECTORS[CONTENT_SELECTORS.index(FIRST_WRAPPER_SELECTOR) :]
+    page_size = text_length(root)
+    fallback = densest_block(root, page_size)
+    floor = SELECTOR_MIN_SHARE * _own_paragraph_prose(fallback)
+    marked = vocabulary.select(root, PAGEFIND_BODY)
+    if marked:  # the site's own word: no second guess
+        return max(marked, key=text_length)
+    for selector in CONTENT_SELECTORS:
+        found = [t for t in vocabulary.select(root, selector) if not in_chrome(t, page_size)]
+        found = _without_listings(found)
+        sized = [(paragraph_prose(tag), text_length(tag), tag) for tag in found]
+        sized = [item for item in sized if item[1] >= MIN_CONTAINER_CHARS]
+        if not sized:
+            continue
+        prose, _, best = max(sized, key=lambda item: item[:2])
+        if prose < floor and not is_inside(fallback, best) and best is not fallback:
+            continue
+        if selector not in wrappers:
+            return best
+        narrowed = _descend_without_chrome(best)
+        if narrowed is fallback or not is_inside(fallback, narrowed):
+            return narrowed
+        return _climb(fallback, narrowed)
+    return _climb(fallback, root)
+
+
+def _without_listings(found: list[Element]) -> list[Element]:
+    """Drop candidates holding two or more other candidates: an `<article>` wrapping the
+    post and a grid of related `<article>`s is a listing, the inner one is the post."""
+    if len(found) < 3:
+        return found
+    return [tag for tag in found if sum(is_inside(other, tag) for other in found) < 2]
+
+
+def prose_length(tag: Element) -> int:
+    """Characters of text not inside links: what a container holds besides menus."""
+    return max(0, text_length(tag) - linked_length(tag))
+
+
+def paragraph_prose(tag: Element) -> int:
+    """Characters of unlinked text in the paragraphs below `tag`: the post's prose."""
+    return sum(_unlinked_length(p) for p in tag.iterdescendants("p"))
+
+
+def _own_paragraph_prose(tag: Element) -> int:
+    return sum(_unlinked_length(p) for p in children(tag, ("p",)))
+
+
+def _climb(block: Element, limit: Element) -> Element:
+    """Widen the densest block to the ancestors that add mostly more paragraphs.
+
+    Articles split by ad slots or pull quotes spread their paragraphs over sibling
+    blocks; a parent that adds mostly menus and teasers is the page, not the post.
+    """
+    current, prose, size = block, paragraph_prose(block), text_length(block)
+    while current is not limit and current.getparent() is not None:
+        parent = current.getparent()
+        parent_prose, parent_size = paragraph_prose(parent), text_length(parent)
+        if parent_size > size and parent_prose - prose < CLIMB_PROSE_SHARE * (parent_size - size):
+            break
+        current, prose, size = parent, parent_prose, parent_size
+    return current
+
+
+def in_chrome(tag: Element, page_size: int) -> bool:
+    """True when `tag` is, or sits inside, a comment list, a footer, a related-posts box...
+
+    A comment is often an `<article>` with its own `.entry-content`; it must not win over
+    the post it comments on. An ancestor holding most of the page ("ad-off-canvas-pusher")
+    is a layout wrapper whatever its name says.
+    """
+    for node in (tag, *tag.iterancestors()):
+        if node.tag in ("body", "html"):
+            return False
+        concept = "tag" if node.tag in CHROME_TAGS else chrome_concept(node)
+        if concept == "comments":
+            return True
+        if concept and text_length(node) <= CHROME_MAX_SHARE * page_size:
+            return True
+    return False
+
+
+def _descend_without_chrome(container: Element) -> Element:
+    # Comments can outweigh a short post: drop them before weighing the children.
+    strip_named_chrome(container)
+    strip_headed_chrome(container)
+    return descend_to_post(container)
+
+
+def descend_to_post(container: Element) -> Element:
+    """The innermost block of `container` that still holds nearly all its unlinked text."""
+    current, total = container, prose_length(container)
+    while total:
+        blocks = children(current, _DESCEND_TAGS)
+        sized = ((prose_length(block), block) for block in blocks)
+        size, child = max(sized, key=lambda pair: pair[0], default=(0, None))
+        if child is None or size < DESCEND_SHARE * total:
+            break
+        current, total = child, size
+    return current
+
+
+def densest_block(root: Element, page_size: int) -> Element:
+    """Fallback container: the element whose own paragraphs hold the most unlinked text."""
+    scores: dict[Element, int] = {}
+    chrome: dict[Element, bool] = {}
+    for paragraph in root.iter("p"):
+        parent = paragraph.getparent()
+        if parent is None:
+            continue
+        if parent not in chrome:
+            chrome[parent] = in_chrome(parent, page_size)
+        if chrome[parent]:
+            continue
+        scores[parent] = scores.get(parent, 0) + _unlinked_length(paragraph)
+    if not scores:
+        return next(root.iter("body"), root)
+    return max(scores, key=scores.__getitem__)
+
+
+def _unlinked_length(paragraph: Element) -> int:
+    return max(0, text_length(paragraph) - linked_length(paragraph))

@@ -1,0 +1,206 @@
+"""Strip the chrome inside and around a post's body: the rules of `indexer.extract.chrome`
+applied to a tree, in place.
+
+Known selectors ("marked by the site", sharing, comments...), class and id words that name
+chrome ("post-share-bar"), sections a chrome heading opens ("Leave a Reply"), short chrome
+lines ("Return to top"), link-dense lists, and the post's own title block. The order they
+run in is `indexer.extract.body`'s.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from indexer.extract.chrome import (
+    CHROME_HEADINGS,
+    CHROME_LINES,
+    CHROME_NAME_WORDS,
+    CHROME_SELECTORS,
+    INVISIBLE,
+)
+from indexer.extract.parse import (
+    Element,
+    Vocabulary,
+    attached,
+    classes,
+    css_select,
+    elements,
+    is_inside,
+    remove,
+    text_length,
+    text_of,
+    visible_text,
+)
+
+# A chrome-named element or chrome-headed section holding more than this share of the body
+# is a misnamed wrapper, not chrome (comment sections are exempt: they can outgrow a post).
+CHROME_MAX_SHARE = 0.5
+# A chrome heading may have this much text before it in its section (a "back to top" link).
+HEADING_LEAD_CHARS = 40
+CHROME_LINE_MAX_CHARS = 80
+# A list or box with this many links making up this share of its text is navigation.
+LINK_BLOCK_TAGS = ("ul", "ol", "div", "section", "table", "dl", "p")
+LINK_BLOCK_MIN_LINKS = 3
+LINK_BLOCK_DENSITY = 0.7
+# The post's header (title, byline, a repeated excerpt) is at most this much besides the title.
+TITLE_BLOCK_CHARS = 400
+
+_CHROME = tuple(sel for group in CHROME_SELECTORS.values() for sel in group)
+_NAME_WORDS = {word: concept for concept, words in CHROME_NAME_WORDS.items() for word in words}
+_HEADINGS = [(concept, re.compile(rx)) for concept, rx in CHROME_HEADINGS.items()]
+_LINES = re.compile(CHROME_LINES)
+_WORD_SPLIT = re.compile(r"[-_]")
+# A class naming a layout wrapper ("content-sidebar-wrap") names no chrome, whatever its words.
+# Nor does a state flag ("has-sidebar", "no-comments", "with-ads"), nor a term's class.
+_LAYOUT_NAME = re.compile(
+    r"wrap|container|layout|main|^(has|with|no|is|show|hide)-|^(category|tag|term)-"
+)
+# WordPress's post_class(): an element carrying these is the post itself, and its other
+# classes name the post's terms ("category-no-newsletter", "topic-ads"), not chrome.
+_POST_ITSELF = re.compile(r"hentry|(type|status|format)-[\w-]+|post-\d+")
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# A walk in document order that sees the text after comments too.
+_WALK_EVENTS = ("start", "end", "comment", "pi")
+_LINE_TAGS = ("p", "div", "li", "a", "span", "small", "em", "strong", "dt", "dd", *_HEADING_TAGS)
+
+
+def strip_chrome(root: Element, vocabulary: Vocabulary) -> None:
+    """Remove scripts and every chrome element inside `root`, in place."""
+    for tag in list(root.iterdescendants(INVISIBLE)):
+        remove(tag)
+    present = [selector for selector in _CHROME if vocabulary.may_match(selector)]
+    if not present:
+        return
+    for selector in present:  # each match goes, whatever the order
+        for tag in css_select(root, selector):
+            if tag is not root and attached(tag, root):
+                remove(tag)
+
+
+def chrome_concept(tag: Element) -> str | None:
+    """The chrome concept a tag's class or id words name ("comments", "sharing"...), if any."""
+    names = classes(tag)
+    if any(_POST_ITSELF.fullmatch(name) for name in names):
+        return None
+    tag_id = tag.get("id")
+    if isinstance(tag_id, str):
+        names.append(tag_id)
+    for name in names:
+        name = name.lower().split("--")[0]  # a BEM modifier ("Section--Ads") hosts, not is
+        if _LAYOUT_NAME.search(name):
+            continue
+        words = _WORD_SPLIT.split(name)
+        for word in (name, "^" + name, "^" + words[0], *words):
+            if word in _NAME_WORDS:
+                return _NAME_WORDS[word]
+    return None
+
+
+def strip_named_chrome(root: Element) -> None:
+    """Remove elements whose class or id names chrome (see CHROME_NAME_WORDS)."""
+    total = text_length(root)
+    for tag in list(elements(root)):
+        if (concept := chrome_concept(tag)) is None or not attached(tag, root):
+            continue
+        if concept == "comments" or text_length(tag) <= CHROME_MAX_SHARE * total:
+            remove(tag)
+
+
+def heading_concept(text: str) -> str | None:
+    """The chrome concept a heading's text names ("Leave a Reply" -> comments), if any."""
+    text = " ".join(text.lower().split()).rstrip(":").strip()
+    if not text or len(text) > 60:
+        return None
+    return next((concept for concept, rx in _HEADINGS if rx.fullmatch(text)), None)
+
+
+def strip_headed_chrome(root: Element) -> None:
+    """Remove the sections that a chrome heading opens ("Comments", "Related posts")."""
+    total = text_length(root)
+    for heading in list(root.iterdescendants(_HEADING_TAGS)):
+        if (concept := heading_concept(text_of(heading))) is None or not attached(heading, root):
+            continue
+        section = _headed_section(heading, root)
+        if section is not None and (
+            concept == "comments" or text_length(section) <= CHROME_MAX_SHARE * total
+        ):
+            remove(section)
+        else:
+            _strip_from(heading, root)
+
+
+def _headed_section(heading: Element, root: Element) -> Element | None:
+    """The largest block below `root` that `heading` opens (little or no text before it)."""
+    section = None
+    candidate = heading.getparent()
+    while candidate is not None and candidate is not root:
+        if _text_before(heading, candidate) > HEADING_LEAD_CHARS:
+            break
+        section, candidate = candidate, candidate.getparent()
+    return section
+
+
+def _text_before(heading: Element, scope: Element) -> int:
+    """Characters of text (spaces aside) in `scope` before `heading`."""
+    size = 0
+    for event, node in etree.iterwalk(scope, events=_WALK_EVENTS):
+        if node is heading:
+            return size
+        if event == "start" and node.text:
+            size += len(node.text.strip())
+        elif event != "start" and node is not scope and node.tail:
+            size += len(node.tail.strip())
+    return size
+
+
+def _strip_from(heading: Element, root: Element) -> None:
+    """Remove `heading` and what follows it in its block, when that is the smaller part."""
+    following = list(heading.itersiblings(etree.Element))
+    after = sum(text_length(tag) for tag in following)
+    if after <= _text_before(heading, root):
+        for tag in (heading, *following):
+            remove(tag)
+
+
+def strip_link_blocks(root: Element) -> None:
+    """Remove lists and boxes that are mostly links: menus, teasers, tag clouds."""
+    total = text_length(root)
+    for tag in list(root.iterdescendants(LINK_BLOCK_TAGS)):
+        links = list(tag.iterdescendants("a"))
+        if len(links) < LINK_BLOCK_MIN_LINKS or not attached(tag, root):
+            continue
+        size = text_length(tag)
+        linked = sum(text_length(a) for a in links)
+        if linked >= LINK_BLOCK_DENSITY * size and size <= CHROME_MAX_SHARE * total:
+            remove(tag)
+
+
+def strip_chrome_lines(root: Element) -> None:
+    """Remove short blocks that are chrome wherever they stand ("Return to top")."""
+    for tag in list(root.iterdescendants(_LINE_TAGS)):
+        if text_length(tag) > CHROME_LINE_MAX_CHARS or not attached(tag, root):
+            continue
+        if _LINES.fullmatch(" ".join(text_of(tag).lower().split())):
+            remove(tag)
+
+
+def strip_title_block(root: Element, title: Element | None) -> None:
+    """Remove the post's title heading from the body, with the small header around it.
+
+    Many themes put the title, the byline and sometimes a repeated excerpt in one block
+    just above the body, inside the same container; that block is the post's header.
+    """
+    if title is None or not is_inside(title, root):
+        return
+    block = title.getparent()
+    small = block is not None and _own_text_length(block, title) <= TITLE_BLOCK_CHARS
+    if small and block is not root:
+        remove(block)
+    else:
+        remove(title)
+
+
+def _own_text_length(block: Element, title: Element) -> int:
+    return len(visible_text(block)) - len(visible_text(title))
