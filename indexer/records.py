@@ -27,9 +27,17 @@ class RawPage:
     content: bytes
 
 
+POST_KIND = "post"
+PAGE_KIND = "page"
+
+
 @dataclass(frozen=True)
 class Post:
-    """A blog post as the index stores it: the extractor's output, the store's input."""
+    """A blog post as the index stores it: the extractor's output, the store's input.
+
+    `kind` is "post", or "page" for a static page of the site (about, contact, a campaign
+    page), which is indexed too when the site's settings include pages.
+    """
 
     url: str
     title: str
@@ -40,6 +48,7 @@ class Post:
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     language: str = "en"
+    kind: str = POST_KIND
 
 
 @dataclass(frozen=True)
@@ -63,12 +72,14 @@ class Failure:
 class IndexSummary:
     """What one indexing run did, printed at its end and returned to callers and tests.
 
-    Every page the run met is in exactly one of `indexed`, `skipped`, `failed` or the
-    `unchanged` count. `warnings` are problems that did not stop the run nor lose a post
-    (the posts are indexed; something that only speeds searching up was not written).
+    Every page the run met is in exactly one of `indexed` (posts), `static_pages`,
+    `skipped`, `failed` or the `unchanged` count. `warnings` are problems that did not stop
+    the run nor lose a post (the posts are indexed; something that only speeds searching
+    up was not written).
     """
 
     indexed: list[str] = field(default_factory=list)
+    static_pages: list[str] = field(default_factory=list)  # indexed as pages
     skipped: list[Skip] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     unchanged: int = 0
@@ -81,7 +92,8 @@ class IndexSummary:
     @property
     def pages(self) -> int:
         """How many pages the run met."""
-        return len(self.indexed) + len(self.skipped) + len(self.failed) + self.unchanged
+        indexed = len(self.indexed) + len(self.static_pages)
+        return indexed + len(self.skipped) + len(self.failed) + self.unchanged
 
     def skip_reasons(self) -> dict[str, int]:
         """Skipped pages counted by reason, most common first."""

@@ -24,6 +24,8 @@ from indexer.extract.published import read_date
 from indexer.index.analysis import normalize_language
 
 MAX_TITLE_CHARS = 400
+# A page's only h1, when longer than this, is a banner's sentence rather than its name.
+MAX_LONE_H1_CHARS = 150
 
 _BY_PREFIX = re.compile(r"^\s*(?:posted\s+)?(?:by|written by|author:?|von|por|par)\s+", re.I)
 _CONTENT_LANGUAGE = re.compile("^content-language$", re.I)
@@ -56,7 +58,7 @@ def title_from_heading(facts: PageFacts) -> str | None:
         if (found := _first_with_text(facts.select(selector))) is not None:
             return _remember_title(facts, found)
     headings = list(facts.root.iter("h1"))
-    if len(headings) == 1 and visible_text(headings[0]):
+    if len(headings) == 1 and 0 < len(visible_text(headings[0])) <= MAX_LONE_H1_CHARS:
         return _remember_title(facts, headings[0])
     return None
 

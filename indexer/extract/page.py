@@ -12,24 +12,26 @@ selectors; see `indexer.extract.overrides`). Without them a page is read on its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from indexer.errors import PageError
 from indexer.extract import body as content
 from indexer.extract import metadata
 from indexer.extract import overrides as by_selector
-from indexer.extract.address import resolve_address
-from indexer.extract.classify import not_a_post_reason
+from indexer.extract.address import SitePaths, resolve_address
+from indexer.extract.classify import classify
 from indexer.extract.facts import PageFacts
 from indexer.extract.language import choose_language
 from indexer.extract.overrides import NO_OVERRIDES, ExtractionOverrides
 from indexer.extract.parse import parse_page
+from indexer.extract.shape import measure
 from indexer.extract.template import SiteTemplate
-from indexer.records import Post, RawPage, Skip
+from indexer.records import PAGE_KIND, Post, RawPage, Skip
 
 PAGEFIND_BODY = "[data-pagefind-body]"
 PAGEFIND_UNMARKED = "no data-pagefind-body on a site whose posts carry it"
+STATIC_PAGE = "static page (include_pages is off)"
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Extraction:
 
     @property
     def is_post(self) -> bool:
+        """Whether the page is indexed (as a post, or as a page: see `post.kind`)."""
         return self.skip_reason is None
 
 
@@ -79,13 +82,19 @@ def extract(
     page: RawPage,
     template: SiteTemplate | None = None,
     overrides: ExtractionOverrides | None = None,
+    site: SitePaths | None = None,
 ) -> Extraction:
-    """Read a page fully; raises PageError if it is not readable HTML."""
+    """Read a page fully; raises PageError if it is not readable HTML.
+
+    `site` is the addresses of every page a folder run reads: a page is a copy of the page
+    its canonical link names only when that page is one of them.
+    """
     overrides = overrides or NO_OVERRIDES
     document = parse_page(page)
-    address = resolve_address(document.root, page.url)
+    address = resolve_address(document.root, page.url, site)
     facts = PageFacts.read(document, address.url)
     fields = read_fields(facts, overrides)
+    shape = measure(facts)
     declared = metadata.declared_language(facts)
     description = metadata.description_of(facts)
     unmarked = template is not None and template.uses_pagefind_body and not _pagefind_marked(facts)
@@ -103,9 +112,10 @@ def extract(
         tags=fields.tags,
         language=choose_language(declared, body),
     )
-    reason = f"copy of {address.copy_of}" if address.copy_of else None
-    reason = reason or (PAGEFIND_UNMARKED if unmarked else None)
-    return Extraction(post=post, skip_reason=reason or not_a_post_reason(facts, post))
+    kind, reason = classify(facts, post, shape)
+    copied = f"copy of {address.copy_of}" if address.copy_of else None
+    reason = copied or (PAGEFIND_UNMARKED if unmarked else None) or reason
+    return Extraction(post=replace(post, kind=kind), skip_reason=reason)
 
 
 def _pagefind_marked(facts: PageFacts) -> bool:
@@ -116,11 +126,17 @@ def extract_post(
     page: RawPage,
     template: SiteTemplate | None = None,
     overrides: ExtractionOverrides | None = None,
+    site: SitePaths | None = None,
+    include_pages: bool = True,
 ) -> Post | Skip:
-    """The indexer's view: a Post to store, or a Skip with the reason."""
-    result = extract(page, template=template, overrides=overrides)  # None: automatic
-    if result.skip_reason:
-        return Skip(location=page.location, url=result.post.url, reason=result.skip_reason)
+    """The indexer's view: a Post to store (a post, or a static page when `include_pages`),
+    or a Skip with the reason."""
+    result = extract(page, template=template, overrides=overrides, site=site)
+    reason = result.skip_reason
+    if reason is None and result.post.kind == PAGE_KIND and not include_pages:
+        reason = STATIC_PAGE
+    if reason:
+        return Skip(location=page.location, url=result.post.url, reason=reason)
     if not result.post.title:
         raise PageError(page.location, "post has no title")
     return result.post

@@ -19,9 +19,9 @@ from whoosh.writing import CLEAR, IndexWriter
 from indexer.errors import IndexLockedError
 from indexer.index.listfiles import write_missing_lists
 from indexer.index.manifest import read_manifest, write_manifest
-from indexer.index.schema import body_field, pack_text, title_field
+from indexer.index.schema import KIND_FIELD, body_field, kind_field, pack_text, title_field
 from indexer.index.storage import fsync_path, open_existing, open_or_create, sync_manifest
-from indexer.records import Post
+from indexer.records import POST_KIND, Post
 
 # Memory for the writer's postings pool before it sorts runs out to disk; at 128 MB the
 # spills took a third of a 1,200-post build (profiled with py-spy, bench/build.py).
@@ -81,6 +81,7 @@ def post_document(post: Post) -> dict:
             "tags": list(post.tags),
         },
         "language": post.language,
+        KIND_FIELD: post.kind,
         "content": pack_text(post.body),
         "category": ",".join(_keyword(c) for c in post.categories),
         "tag": ",".join(_keyword(t) for t in post.tags),
@@ -93,7 +94,7 @@ def post_document(post: Post) -> dict:
     if post.author:
         document["author"] = post.author
         document["author_name"] = post.author
-    if post.date:
+    if post.date and post.kind == POST_KIND:  # a page is timeless: never in date order
         document["date"] = datetime.combine(post.date, time())
     return document
 
@@ -130,6 +131,8 @@ class WhooshPostStore:
                 f"{self.index_dir} is being written by another indexer "
                 f"(waited {self.lock_timeout:g} s); try again when it has finished"
             ) from error
+        if KIND_FIELD not in self._writer.schema:  # written before pages were indexed
+            self._writer.add_field(KIND_FIELD, kind_field())
         manifest = read_manifest(self.index_dir, missing_ok=True) or {}
         self._languages = set() if self.rebuild else set(manifest.get("languages", []))
         self.generation = index.latest_generation()

@@ -25,11 +25,21 @@ from typing import Any
 from tqdm import tqdm
 
 from indexer.errors import IndexWriteError, SourceError
+from indexer.extract.address import SitePaths
 from indexer.extract.learn import learn_template
 from indexer.extract.template import load_template, save_template
 from indexer.index.store import PostStore
-from indexer.pipeline.workers import Extractor, overrides_from
-from indexer.records import MAX_PAGE_BYTES, Failure, IndexSummary, Post, RawPage, Skip
+from indexer.pipeline.site import folder_site, spread
+from indexer.pipeline.workers import Extractor, Reading, overrides_from
+from indexer.records import (
+    MAX_PAGE_BYTES,
+    POST_KIND,
+    Failure,
+    IndexSummary,
+    Post,
+    RawPage,
+    Skip,
+)
 from indexer.sources.crawl import Crawler, CrawlOptions
 from indexer.sources.events import (
     PageFailed,
@@ -39,7 +49,12 @@ from indexer.sources.events import (
     PageUnchanged,
     PostReady,
 )
-from indexer.sources.folder import file_events, folder_events, html_files, single_page_url
+from indexer.sources.folder import (
+    file_events,
+    folder_events,
+    html_files,
+    single_page_url,
+)
 from indexer.sources.state import CrawlState, content_hash, save_pending, save_states
 from indexer.sources.wxr import is_wxr, wxr_events
 from indexer.urls import normalize_url
@@ -61,6 +76,7 @@ class IndexOptions:
     workers: int = 0  # 0: one per CPU
     overrides: dict[str, Any] | None = None  # the config's *_selector settings
     crawl: CrawlOptions | None = None  # limits for URL sources (start_url is replaced)
+    include_pages: bool = True  # static pages (about, contact) are indexed as pages
 
 
 def index_sources(
@@ -74,7 +90,7 @@ def index_sources(
     the store rebuilds (`store.rebuild`, i.e. `--full`)."""
     options = options or IndexOptions(base_url=base_url, progress=progress)
     sources = [_check_source(source) for source in sources]
-    run = Run(store, options)
+    run = Run(store, options, site=folder_site(sources, options.base_url))
     with writing(store):
         for source in sources:
             run.index_source(source)
@@ -111,9 +127,10 @@ def _check_source(source: str | Path) -> str | Path:
 class Run:
     """The state of one indexing run across its sources."""
 
-    def __init__(self, store: PostStore, options: IndexOptions) -> None:
+    def __init__(self, store: PostStore, options: IndexOptions, site: SitePaths | None = None):
         self.store = store
         self.options = options
+        self.site = site  # the folder sources' pages, for their canonical links
         self.state_dir = Path(store.state_dir) if store.state_dir else None
         self.full = store.rebuild
         self.summary = IndexSummary()
@@ -125,6 +142,7 @@ class Run:
         self._indexed: set[str] = set()
         self._bar: tqdm | None = None
         self._crawler: Crawler | None = None
+        self.reading = Reading(None, options.include_pages)
 
     # -- one source ---------------------------------------------------------------
 
@@ -133,6 +151,8 @@ class Run:
             self._learn_from_folder(source)
         state = self.state_for(source_id(source))
         events = self._events(source, state)
+        folder = isinstance(source, Path) and source.is_dir()
+        self.reading = Reading(self.site if folder else None, self.options.include_pages)
         if self.options.progress:
             self._bar = tqdm(unit="page", desc=str(source)[:40], file=sys.stderr)
         try:
@@ -151,7 +171,7 @@ class Run:
     def _learn_from_folder(self, folder: Path) -> None:
         """Learn the theme from pages taken evenly across the folder (old and new posts)."""
         sample = []
-        for file in _spread(html_files(folder), TEMPLATE_SAMPLE):
+        for file in spread(html_files(folder), TEMPLATE_SAMPLE):
             try:
                 if file.stat().st_size > MAX_PAGE_BYTES:
                     continue
@@ -185,7 +205,7 @@ class Run:
 
     def _consume(self, events: Iterator[Any], state: CrawlState | None, pool_after: int) -> None:
         buffered: list[PageFetched] = []
-        with Extractor(self.options.workers, pool_after) as extractor:
+        with Extractor(self.options.workers, pool_after, self.reading) as extractor:
             for event in events:
                 self._tick()
                 if isinstance(event, PageFetched) and self._unchanged(event, state):
@@ -219,7 +239,7 @@ class Run:
 
     def _learn_and_flush(self, buffered: list[PageFetched], extractor, state) -> None:
         if self._needs_template() and buffered:
-            pages = [e.page for e in _spread(buffered, TEMPLATE_SAMPLE)]
+            pages = [e.page for e in spread(buffered, TEMPLATE_SAMPLE)]
             self.template = learn_template(pages, limit=TEMPLATE_SAMPLE)
         self.template_learned = True
         for event in buffered:
@@ -281,7 +301,8 @@ class Run:
             if outcome.url not in self._indexed:
                 self.store.replace(outcome)
                 self._indexed.add(outcome.url)
-                self.summary.indexed.append(outcome.url)
+                pages = self.summary.static_pages
+                (self.summary.indexed if outcome.kind == POST_KIND else pages).append(outcome.url)
             else:
                 self.summary.skipped.append(Skip(event.key, outcome.url, "same canonical URL"))
         else:
@@ -302,7 +323,7 @@ class Run:
         if len(present) > limit and not self.options.allow_mass_delete and not self.full:
             self.summary.refused_deletes = sorted(present)
             self.summary.mass_delete_message = (
-                f"refused to delete {len(present)} of {before} posts (more than "
+                f"refused to delete {len(present)} of {before} indexed posts and pages (more than "
                 f"{MASS_DELETE_SHARE:.0%}) in one run: if the site really lost them, run again "
                 "with --allow-mass-delete; if not, check the site (a broken deploy or a "
                 "missing folder looks like this)"
@@ -352,10 +373,3 @@ def _validators(event: Any) -> dict[str, Any]:
     if isinstance(event, PostReady):
         return {"content_hash": event.fingerprint}
     return {}
-
-
-def _spread(items: list, limit: int) -> list:
-    """Up to `limit` items taken evenly across `items` (a sample of the whole site)."""
-    if len(items) <= limit:
-        return list(items)
-    return [items[i * len(items) // limit] for i in range(limit)]

@@ -60,6 +60,7 @@ def run_index(args: argparse.Namespace) -> int:
         workers=args.workers,
         overrides=selector_overrides(settings),
         crawl=crawl_options(settings),
+        include_pages=settings.include_pages,
     )
     summary = index_sources(args.sources, store, options=options)
     print_summary(summary, sys.stdout, settings.index_dir)
@@ -75,6 +76,8 @@ def print_summary(summary: IndexSummary, out: TextIO, index_dir: Path | None = N
     where = f" into {index_dir}" if index_dir else ""
     print(f"Read {summary.pages} pages{where}:", file=out)
     print(f"  indexed  {len(summary.indexed):>6} posts", file=out)
+    if summary.static_pages:
+        print(f"           {len(summary.static_pages):>6} static pages", file=out)
     print(f"  unchanged{summary.unchanged:>7}", file=out)
     print(f"  deleted  {len(summary.deleted):>6}", file=out)
     print(f"  skipped  {len(summary.skipped):>6} not posts", file=out)

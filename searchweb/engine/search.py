@@ -21,7 +21,7 @@ import numpy as np
 from whoosh import query as q
 from whoosh.searching import Searcher
 
-from indexer.index import body_field, stored_text, title_field
+from indexer.index import KIND_FIELD, body_field, stored_text, title_field
 from searchweb.engine.columns import NO_DATE, segment_columns
 from searchweb.engine.evaluate import Matches, evaluate
 from searchweb.engine.facets import count_facets
@@ -35,7 +35,14 @@ from searchweb.query.syntax import (
     parse_visitor_query,
     with_synonyms,
 )
-from searchweb.records import FacetCounts, Hit, SearchOptions, SearchRequest, SearchResults
+from searchweb.records import (
+    TYPES,
+    FacetCounts,
+    Hit,
+    SearchOptions,
+    SearchRequest,
+    SearchResults,
+)
 
 # With this many results or fewer, "did you mean" looks for a better spelling.
 FEW_RESULTS = 2
@@ -119,25 +126,29 @@ def _execute(
     text_query = build_query(parsed, context)
     restrict = filter_query(request.filters, parsed.dates)
     if text_query is q.NullQuery:
-        if restrict is None or not parsed.is_empty():
+        if (restrict is None and not request.filters.type) or not parsed.is_empty():
             return _Run(parsed, [], 0, np.zeros(0, dtype=np.int64))
         text_query = q.Every()  # browsing by filter alone
     sort = request.sort
     if sort == "relevance" and isinstance(text_query, q.Every):
         sort = "newest"
     found = evaluate(searcher, text_query, restrict, time.perf_counter() + time_limit)
-    matches = found.matches
+    pages = _page_flags(searcher, found.matches.ids)
+    matches, pages = _of_types(found.matches, pages, request.filters.type)
     first = (request.page - 1) * request.per_page
-    order = _page_order(searcher, matches, sort, first + request.per_page)[first:]
+    order = _page_order(searcher, matches, pages, sort, first + request.per_page)[first:]
     hits = [(int(matches.ids[i]), float(matches.scores[i])) for i in order]
     return _Run(parsed, hits, len(matches), matches.ids, found.timed_out)
 
 
-def _page_order(searcher: Searcher, matches: Matches, sort: str, limit: int) -> np.ndarray:
+def _page_order(
+    searcher: Searcher, matches: Matches, pages: np.ndarray, sort: str, limit: int
+) -> np.ndarray:
     """Positions in `matches` of the first `limit` results in the requested order.
 
-    Relevance: highest score first, ties by document number (as Whoosh orders them).
-    Newest/oldest: by date, undated posts last, ties by document number.
+    Relevance: highest score first; on equal scores a post before a page, then by document
+    number (as Whoosh orders them). Newest/oldest: by date, undated posts last and static
+    pages (which have no date) after them.
     """
     if not len(matches) or limit <= 0:
         return np.zeros(0, dtype=np.int64)
@@ -154,8 +165,29 @@ def _page_order(searcher: Searcher, matches: Matches, sort: str, limit: int) -> 
         candidates = np.flatnonzero(keys <= cut)
     else:
         candidates = np.arange(len(keys))
-    ranked = candidates[np.lexsort((matches.ids[candidates], keys[candidates]))]
-    return ranked[:limit]
+    order = (matches.ids[candidates], pages[candidates], keys[candidates])
+    return candidates[np.lexsort(order)][:limit]
+
+
+def _page_flags(searcher: Searcher, docnums: np.ndarray) -> np.ndarray:
+    """Which of the global `docnums` (ascending) are static pages."""
+    flags = np.zeros(len(docnums), dtype=bool)
+    for leaf, offset in searcher.leaf_searchers():
+        end = offset + leaf.reader().doc_count_all()
+        first, last = np.searchsorted(docnums, [offset, end])
+        if last > first:
+            flags[first:last] = segment_columns(leaf.reader()).pages[docnums[first:last] - offset]
+    return flags
+
+
+def _of_types(
+    matches: Matches, pages: np.ndarray, types: tuple[str, ...]
+) -> tuple[Matches, np.ndarray]:
+    """Only the posts, or only the pages, when the request filters by type."""
+    if not types or set(types) >= set(TYPES):
+        return matches, pages
+    keep = pages if "page" in types else ~pages
+    return Matches(matches.ids[keep], matches.scores[keep]), pages[keep]
 
 
 def _dates_of(searcher: Searcher, docnums: np.ndarray) -> np.ndarray:
@@ -219,4 +251,5 @@ def _to_hit(
         categories=list(display.get("categories") or []),
         tags=list(display.get("tags") or []),
         score=round(score, 4),
+        type="page" if stored.get(KIND_FIELD) == "page" else "post",
     )

@@ -1,0 +1,80 @@
+"""The shape of a page, measured before its body is cut out: what the classifier needs to
+tell an index of other pages from a page with its own content.
+
+A section's index ("/posts/", "/reviews/") links to the pages below its own address; a
+listing's text is mostly those links. A page whose `<main>` holds nothing but its title
+(an empty list of series, a search form) has nothing to search. Both are measured on the
+whole page, outside the site's menus, before the body extractor prunes the tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import unquote, urljoin, urlsplit
+
+from indexer.extract.facts import PageFacts
+from indexer.extract.parse import Element, text_length, visible_text
+
+# Links in these belong to the site's menus, not to what the page lists.
+MENU_TAGS = frozenset(("nav", "header", "footer", "aside"))
+
+
+@dataclass(frozen=True)
+class PageShape:
+    """The texts of the links to pages below this one, and how much text the page's
+    `<main>` holds besides its title (None: the page has no `<main>`)."""
+
+    child_links: tuple[str, ...] = ()
+    main_chars: int | None = None
+
+    @property
+    def child_link_words(self) -> int:
+        return sum(len(text.split()) for text in self.child_links)
+
+
+def measure(facts: PageFacts) -> PageShape:
+    """The shape of the page `facts` read (call before the body is cut out)."""
+    below = _children(facts)
+    main = facts.document.first("main")
+    main_chars = None
+    if main is not None:
+        title = facts.title_element
+        inside = title is not None and any(a is main for a in title.iterancestors())
+        main_chars = text_length(main) - (text_length(title) if inside else 0)
+    return PageShape(tuple(below.values()), main_chars)
+
+
+def _children(facts: PageFacts) -> dict[str, str]:
+    """Distinct pages below this page's own path that it links to with text: path → text."""
+    base = _folder_of(urlsplit(facts.url).path)
+    found: dict[str, str] = {}
+    for link in facts.root.iter("a"):
+        path = _path_below(link.get("href"), base, facts.url)
+        if path is None or path in found or _in_menu(link):
+            continue
+        if text := visible_text(link):
+            found[path] = text
+    return found
+
+
+def _folder_of(path: str) -> str:
+    path = unquote(path or "/")
+    return path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+
+
+def _path_below(href: str | None, base: str, page_url: str) -> str | None:
+    if not href or href.startswith(("#", "mailto:", "javascript:")):
+        return None
+    try:
+        target = urlsplit(urljoin(page_url, href))
+        own = urlsplit(page_url)
+    except ValueError:
+        return None
+    if target.netloc and own.netloc and target.netloc.lower() != own.netloc.lower():
+        return None
+    path = unquote(target.path)
+    return path if path.startswith(base) and len(path.strip("/")) > len(base.strip("/")) else None
+
+
+def _in_menu(link: Element) -> bool:
+    return any(ancestor.tag in MENU_TAGS for ancestor in link.iterancestors())
