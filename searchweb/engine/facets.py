@@ -77,6 +77,8 @@ def _top(name: str, parts: list[_Counts]) -> list[FacetCount]:
             pairs = [pair for pair in pairs if pair[1] >= least]
     if name == "year":
         ordered = sorted(pairs, key=lambda pair: pair[0], reverse=True)
+    elif name == "type":
+        ordered = sorted(pairs, key=lambda pair: TYPES.index(pair[0]))  # posts, then pages
     else:
         ordered = sorted(pairs, key=lambda pair: (-pair[1], pair[0].lower()))
     return [FacetCount(value, count) for value, count in ordered[:MAX_FACET_VALUES]]
