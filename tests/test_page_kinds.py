@@ -52,7 +52,14 @@ def test_a_page_of_the_site_is_told_from_a_post(html, url, kind):
 
 
 CHILDREN = "".join(f"<li><a href='/lists/{n}/'>The list of {n} things</a></li>" for n in range(5))
-DATED_LINES = "".join(f"<p>Entry number {n}</p><p>{n + 1} March 2022</p>" for n in range(6))
+DATED_LINES = (
+    "<ul>"
+    + "".join(
+        f"<li><span>{n + 1} March 2022</span> <a href='/notes/{n}/'>Entry number {n}</a></li>"
+        for n in range(6)
+    )
+    + "</ul>"
+)
 LOREM = (
     "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor "
     "incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud "

@@ -10,26 +10,47 @@ the content container (`indexer.extract.container`), then strip the chrome insid
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from lxml import etree
+
 from indexer.extract.container import find_content_root
+from indexer.extract.dates import is_dateline, parse_visible_date
 from indexer.extract.overrides import (
     NO_OVERRIDES,
     ExtractionOverrides,
     remove_ignored,
     select_content,
 )
-from indexer.extract.parse import Document, Element, Vocabulary, block_text, remove
+from indexer.extract.parse import Document, Element, Vocabulary, block_text, remove, text_of
 from indexer.extract.strip import (
     strip_chrome,
     strip_chrome_lines,
     strip_headed_chrome,
     strip_link_blocks,
     strip_named_chrome,
+    strip_teaser_grids,
     strip_title_block,
 )
 from indexer.extract.taxonomy import taxonomy_blocks
 from indexer.extract.template import SiteTemplate
 
 SUMMARY_CHARS = 280
+# The short texts with a digit below an element: the candidates for a dateline.
+_SHORT_DIGIT_TEXTS = etree.XPath(
+    ".//text()[string-length(normalize-space()) <= 40 and translate(., '0123456789', '') != .]"
+)
+# The elements an archive's entry is: a date and a link inside one of these.
+_ENTRY_TAGS = frozenset(("li", "tr", "article", "dd", "dt", "p", "div", "section"))
+
+
+@dataclass(frozen=True)
+class Body:
+    """A post's body text, and how many of its container's short lines were a date before
+    the chrome went (an archive dates every entry; a post, its byline)."""
+
+    text: str
+    datelines: int = 0
 
 
 def extract_body(
@@ -39,7 +60,7 @@ def extract_body(
     template: SiteTemplate | None = None,
     overrides: ExtractionOverrides | None = None,
     page_url: str = "",
-) -> str:
+) -> Body:
     """The post's body text, paragraphs separated by blank lines, chrome removed.
 
     A maintainer's content selector wins; else the site's learnt template blocks go first
@@ -59,9 +80,29 @@ def extract_body(
         remove(block)
     strip_named_chrome(root)
     strip_headed_chrome(root)
+    strip_teaser_grids(root)
+    datelines = count_dated_entries(root)
     strip_chrome_lines(root)
     strip_link_blocks(root)
-    return block_text(root)
+    return Body(block_text(root), datelines)
+
+
+def count_dated_entries(root: Element) -> int:
+    """How many entries below `root` are a date on its own beside a link: the lines of an
+    archive ("2024/01/27 <a>A post</a>"), which the chrome lines will strip as furniture."""
+    count = 0
+    for text in _SHORT_DIGIT_TEXTS(root):
+        owner = text.getparent()  # the element whose text (or tail) it is
+        full = owner.tag != "a" and is_dateline(text) and parse_visible_date(text) is not None
+        if full and _beside_a_link(owner):
+            count += 1
+    return count
+
+
+def _beside_a_link(element: Element | None) -> bool:
+    while element is not None and element.tag not in _ENTRY_TAGS:
+        element = element.getparent()
+    return element is not None and any(text_of(a).strip() for a in element.iter("a"))
 
 
 def make_summary(body: str, description: str | None = None) -> str:

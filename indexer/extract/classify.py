@@ -148,6 +148,7 @@ def dated_listing(facts: PageFacts, post: Post, shape: PageShape) -> str | None:
     """Short lines that each carry a date: an archive of posts, whatever its theme."""
     lines = [line for line in post.body.split("\n") if line.strip()][:400]
     dated = sum(1 for line in lines if len(line) <= LISTING_LINE_CHARS and parse_visible_date(line))
+    dated = max(dated, shape.datelines)  # the dates the body extractor stripped as furniture
     if dated >= LISTING_DATE_LINES and dated >= LISTING_DATE_SHARE * len(lines):
         return "listing page (a date on every entry)"
     return None

@@ -1,9 +1,10 @@
 """Find the element that holds a post's own content in its page.
 
 A maintainer's selector or `data-pagefind-body` first, then the known container classes
-(`indexer.extract.chrome.CONTENT_SELECTORS`), else the densest run of paragraphs widened
-over its siblings. A candidate inside chrome (a comment, a footer, a related-posts box) is
-never the post; a page-wide wrapper is narrowed to the block that holds the post.
+(`indexer.extract.chrome.CONTENT_SELECTORS`), else the element with the most content net
+of chrome (`indexer.extract.scoring`). A candidate inside chrome (a comment, a footer, a
+related-posts box) is never the post; a page-wide wrapper is narrowed to the block that
+holds the post.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from indexer.extract.parse import (
     linked_length,
     text_length,
 )
+from indexer.extract.scoring import best_scoring
 from indexer.extract.strip import (
     CHROME_MAX_SHARE,
     chrome_concept,
@@ -35,9 +37,6 @@ FIRST_WRAPPER_SELECTOR = "[role=main]"
 # A selector's best candidate with less prose than this share of the densest block's is a
 # teaser or a widget (Elementor grids of related posts are `<article>`s too).
 SELECTOR_MIN_SHARE = 0.5
-# Widen the densest block to its parent while at least this share of what the parent adds
-# is paragraph prose.
-CLIMB_PROSE_SHARE = 0.6
 _DESCEND_TAGS = ("div", "section", "article", "main")
 
 
@@ -45,14 +44,17 @@ def find_content_root(root: Element, vocabulary: Vocabulary) -> Element:
     """The element holding the post's own content (see CONTENT_SELECTORS for the order).
 
     The first selector with a real candidate wins, unless its best candidate holds far
-    less prose than the densest block of the page: then it is a teaser in a grid of
-    related posts, or a widget, and the densest block is the body. Page-wide wrappers
-    (`main`, `#content`) are narrowed to the block that holds the post's paragraphs.
+    less prose than the densest run of paragraphs of the page: then it is a teaser in a
+    grid of related posts, or a widget. Page-wide wrappers (`main`, `#content`) are narrowed
+    to the block that holds the post's paragraphs. Without a selector, the element with
+    the most content net of chrome (`indexer.extract.scoring`) is the body.
     """
     wrappers = CONTENT_SELECTORS[CONTENT_SELECTORS.index(FIRST_WRAPPER_SELECTOR) :]
     page_size = text_length(root)
-    fallback = densest_block(root, page_size)
-    floor = SELECTOR_MIN_SHARE * _own_paragraph_prose(fallback)
+    densest = densest_block(root, page_size)
+    floor = SELECTOR_MIN_SHARE * _own_paragraph_prose(densest)
+    fallback = best_scoring(root, page_size, in_chrome)
+    fallback = densest if fallback is None else fallback
     marked = vocabulary.select(root, PAGEFIND_BODY)
     if marked:  # the site's own word: no second guess
         return max(marked, key=text_length)
@@ -71,8 +73,8 @@ def find_content_root(root: Element, vocabulary: Vocabulary) -> Element:
         narrowed = _descend_without_chrome(best)
         if narrowed is fallback or not is_inside(fallback, narrowed):
             return narrowed
-        return _climb(fallback, narrowed)
-    return _climb(fallback, root)
+        return fallback
+    return fallback
 
 
 def _without_listings(found: list[Element]) -> list[Element]:
@@ -95,22 +97,6 @@ def paragraph_prose(tag: Element) -> int:
 
 def _own_paragraph_prose(tag: Element) -> int:
     return sum(_unlinked_length(p) for p in children(tag, ("p",)))
-
-
-def _climb(block: Element, limit: Element) -> Element:
-    """Widen the densest block to the ancestors that add mostly more paragraphs.
-
-    Articles split by ad slots or pull quotes spread their paragraphs over sibling
-    blocks; a parent that adds mostly menus and teasers is the page, not the post.
-    """
-    current, prose, size = block, paragraph_prose(block), text_length(block)
-    while current is not limit and current.getparent() is not None:
-        parent = current.getparent()
-        parent_prose, parent_size = paragraph_prose(parent), text_length(parent)
-        if parent_size > size and parent_prose - prose < CLIMB_PROSE_SHARE * (parent_size - size):
-            break
-        current, prose, size = parent, parent_prose, parent_size
-    return current
 
 
 def in_chrome(tag: Element, page_size: int) -> bool:

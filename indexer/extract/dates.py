@@ -220,6 +220,37 @@ def url_date(url: str) -> UrlDate | None:
     return None
 
 
+# Words that may stand beside a date in a dateline ("Posted on Tuesday, 4 March 2008 at 10:22").
+_DATELINE_WORDS = frozenset(
+    (
+        "posted published updated modified on at am pm by uhr um am veroffentlicht aktualisiert "
+        "publie le mis a jour publicado actualizado el de del pubblicato il opublikowano "
+        "gmt utc cet cest est edt pst pdt bst ist et ct mt pt "
+        "monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun "
+        "montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi "
+        "vendredi samedi dimanche lunes martes miercoles jueves viernes sabado domingo lunedi "
+        "martedi mercoledi giovedi venerdi sabato domenica segunda terca quarta quinta sexta"
+    ).split()
+)
+_DATELINE_WORD = re.compile(r"[^\W_]+")
+# What makes a line a date or a time, not just a number: a year, a time, or d.m / m/d parts.
+_DATE_OR_TIME = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)|\d:\d\d|\d[./-]\d")
+
+
+def is_dateline(text: str) -> bool:
+    """Whether a short text is only a date or a time ("05.02.2020", "05:28 Uhr", "Posted on
+    March 4, 2008"): page furniture, not a sentence of the post."""
+    folded = _fold(text)
+    words = _DATELINE_WORD.findall(folded)
+    if not words or len(words) > 10 or not _DATE_OR_TIME.search(folded):
+        return False
+    return all(w.isdigit() or w in MONTHS or w in _DATELINE_WORDS or _is_ordinal(w) for w in words)
+
+
+def _is_ordinal(word: str) -> bool:
+    return word[:-2].isdigit() and word[-2:] in ("st", "nd", "rd", "th", "er")
+
+
 def date_from_url(url: str) -> date | None:
     """The day a URL path names ("/2023/05/04/slug/"); None when it names only a month."""
     found = url_date(url)

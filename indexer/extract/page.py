@@ -98,9 +98,10 @@ def extract(
     declared = metadata.declared_language(facts)
     description = metadata.description_of(facts)
     unmarked = template is not None and template.uses_pagefind_body and not _pagefind_marked(facts)
-    body = content.extract_body(
+    reading = content.extract_body(
         document, facts.vocabulary, facts.title_element, template, overrides, address.url
     )
+    body = reading.text
     post = Post(
         url=address.url,
         title=fields.title,
@@ -112,7 +113,7 @@ def extract(
         tags=fields.tags,
         language=choose_language(declared, body),
     )
-    kind, reason = classify(facts, post, shape)
+    kind, reason = classify(facts, post, replace(shape, datelines=reading.datelines))
     copied = f"copy of {address.copy_of}" if address.copy_of else None
     reason = copied or (PAGEFIND_UNMARKED if unmarked else None) or reason
     return Extraction(post=replace(post, kind=kind), skip_reason=reason)

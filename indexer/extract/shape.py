@@ -21,11 +21,13 @@ MENU_TAGS = frozenset(("nav", "header", "footer", "aside"))
 
 @dataclass(frozen=True)
 class PageShape:
-    """The texts of the links to pages below this one, and how much text the page's
-    `<main>` holds besides its title (None: the page has no `<main>`)."""
+    """The texts of the links to pages below this one, how much text the page's `<main>`
+    holds besides its title (None: the page has no `<main>`), and how many lines of the
+    post's container were a date (the body extractor counts them before it strips them)."""
 
     child_links: tuple[str, ...] = ()
     main_chars: int | None = None
+    datelines: int = 0  # short lines of the post's container that were only a date
 
     @property
     def child_link_words(self) -> int:

@@ -14,12 +14,15 @@ import re
 from lxml import etree
 
 from indexer.extract.chrome import (
+    AUTHOR_BOX_NAME,
     CHROME_HEADINGS,
+    CHROME_LEADS,
     CHROME_LINES,
     CHROME_NAME_WORDS,
     CHROME_SELECTORS,
     INVISIBLE,
 )
+from indexer.extract.dates import is_dateline
 from indexer.extract.parse import (
     Element,
     Vocabulary,
@@ -41,16 +44,26 @@ CHROME_MAX_SHARE = 0.5
 HEADING_LEAD_CHARS = 40
 CHROME_LINE_MAX_CHARS = 80
 # A list or box with this many links making up this share of its text is navigation.
-LINK_BLOCK_TAGS = ("ul", "ol", "div", "section", "table", "dl", "p")
+LINK_BLOCK_TAGS = ("ul", "ol", "div", "section", "dl", "p")
 LINK_BLOCK_MIN_LINKS = 3
 LINK_BLOCK_DENSITY = 0.7
 # The post's header (title, byline, a repeated excerpt) is at most this much besides the title.
 TITLE_BLOCK_CHARS = 400
+# A paragraph this long in the post's header block is a standfirst, not a byline.
+LEAD_MIN_WORDS = 15
 
 _CHROME = tuple(sel for group in CHROME_SELECTORS.values() for sel in group)
 _NAME_WORDS = {word: concept for concept, words in CHROME_NAME_WORDS.items() for word in words}
 _HEADINGS = [(concept, re.compile(rx)) for concept, rx in CHROME_HEADINGS.items()]
 _LINES = re.compile(CHROME_LINES)
+_LEADS = [(concept, re.compile(rx)) for concept, rx in CHROME_LEADS.items()]
+_AUTHOR_BOX = re.compile(AUTHOR_BOX_NAME)
+# A pointer to other posts is at most this long; a picture's credit, this.
+LEAD_MAX_CHARS = 200
+CREDIT_MAX_CHARS = 150
+DATELINE_MAX_CHARS = 60
+# Three or more siblings alike, each a heading and a link: a grid of teasers.
+TEASER_MIN_CARDS = 3
 _WORD_SPLIT = re.compile(r"[-_]")
 # A class naming a layout wrapper ("content-sidebar-wrap") names no chrome, whatever its words.
 # Nor does a state flag ("has-sidebar", "no-comments", "with-ads"), nor a term's class.
@@ -63,7 +76,25 @@ _POST_ITSELF = re.compile(r"hentry|(type|status|format)-[\w-]+|post-\d+")
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # A walk in document order that sees the text after comments too.
 _WALK_EVENTS = ("start", "end", "comment", "pi")
-_LINE_TAGS = ("p", "div", "li", "a", "span", "small", "em", "strong", "dt", "dd", *_HEADING_TAGS)
+_LINE_TAGS = (
+    "p",
+    "div",
+    "li",
+    "a",
+    "span",
+    "small",
+    "em",
+    "strong",
+    "dt",
+    "dd",
+    "time",
+    "figcaption",
+    *_HEADING_TAGS,
+)
+_GRID_TAGS = ("div", "section", "ul", "ol", "aside")
+# Short blocks that stand as headings where a theme styles them so ("<div class=boxhead>").
+_HEADING_LIKE = (*_HEADING_TAGS, "p", "div", "strong", "b", "span", "dt")
+HEADING_LIKE_CHARS = 60
 
 
 def strip_chrome(root: Element, vocabulary: Vocabulary) -> None:
@@ -91,6 +122,8 @@ def chrome_concept(tag: Element) -> str | None:
         name = name.lower().split("--")[0]  # a BEM modifier ("Section--Ads") hosts, not is
         if _LAYOUT_NAME.search(name):
             continue
+        if _AUTHOR_BOX.search(name):
+            return "author box"
         words = _WORD_SPLIT.split(name)
         for word in (name, "^" + name, "^" + words[0], *words):
             if word in _NAME_WORDS:
@@ -119,7 +152,9 @@ def heading_concept(text: str) -> str | None:
 def strip_headed_chrome(root: Element) -> None:
     """Remove the sections that a chrome heading opens ("Comments", "Related posts")."""
     total = text_length(root)
-    for heading in list(root.iterdescendants(_HEADING_TAGS)):
+    for heading in list(root.iterdescendants(_HEADING_LIKE)):
+        if heading.tag not in _HEADING_TAGS and text_length(heading) > HEADING_LIKE_CHARS:
+            continue
         if (concept := heading_concept(text_of(heading))) is None or not attached(heading, root):
             continue
         section = _headed_section(heading, root)
@@ -178,28 +213,76 @@ def strip_link_blocks(root: Element) -> None:
 
 
 def strip_chrome_lines(root: Element) -> None:
-    """Remove short blocks that are chrome wherever they stand ("Return to top")."""
+    """Remove short blocks that are chrome wherever they stand: "Return to top", a date on
+    its own, "Read also: <a link>", "Photo: a name"."""
     for tag in list(root.iterdescendants(_LINE_TAGS)):
-        if text_length(tag) > CHROME_LINE_MAX_CHARS or not attached(tag, root):
+        size = text_length(tag)
+        if size > LEAD_MAX_CHARS or not attached(tag, root):
             continue
-        if _LINES.fullmatch(" ".join(text_of(tag).lower().split())):
+        text = " ".join(text_of(tag).lower().split())
+        if _chrome_line(tag, text, size):
             remove(tag)
+
+
+def _chrome_line(tag: Element, text: str, size: int) -> bool:
+    if size <= CHROME_LINE_MAX_CHARS and _LINES.fullmatch(text):
+        return True
+    if size <= DATELINE_MAX_CHARS and is_dateline(text):
+        return True
+    for concept, rx in _LEADS:
+        if rx.match(text):
+            if concept in ("captions", "bylines"):
+                return size <= CREDIT_MAX_CHARS
+            if concept == "appeals":
+                return True
+            return next(tag.iter("a"), None) is not None
+    return False
+
+
+def strip_teaser_grids(root: Element) -> None:
+    """Remove grids of teasers: three or more siblings alike, each a heading with a link."""
+    total = text_length(root)
+    for block in list(root.iterdescendants(_GRID_TAGS)):
+        if not attached(block, root) or text_length(block) > CHROME_MAX_SHARE * total:
+            continue
+        cards: dict[tuple, int] = {}
+        for child in block:
+            if isinstance(child.tag, str) and _is_card(child):
+                key = (child.tag, child.get("class"))
+                cards[key] = cards.get(key, 0) + 1
+        if cards and max(cards.values()) >= TEASER_MIN_CARDS:
+            remove(block)
+
+
+def _is_card(element: Element) -> bool:
+    heading = next(element.iter(*_HEADING_TAGS), None)
+    return heading is not None and next(element.iter("a"), None) is not None
 
 
 def strip_title_block(root: Element, title: Element | None) -> None:
     """Remove the post's title heading from the body, with the small header around it.
 
     Many themes put the title, the byline and sometimes a repeated excerpt in one block
-    just above the body, inside the same container; that block is the post's header.
+    just above the body, inside the same container; that block is the post's header. A
+    standfirst there that the body does not repeat is the post's own lead: it stays.
     """
     if title is None or not is_inside(title, root):
         return
     block = title.getparent()
     small = block is not None and _own_text_length(block, title) <= TITLE_BLOCK_CHARS
-    if small and block is not root:
+    if small and block is not root and not _has_own_lead(block, root):
         remove(block)
     else:
         remove(title)
+
+
+def _has_own_lead(block: Element, root: Element) -> bool:
+    """Whether `block` holds a paragraph of prose that the rest of `root` does not repeat."""
+    leads = [p for p in block.iter("p") if len(text_of(p).split()) >= LEAD_MIN_WORDS]
+    if not leads:
+        return False
+    rest = " ".join(text_of(root).replace(text_of(block), " ").split())
+    return any(" ".join(text_of(p).split()) not in rest for p in leads)
 
 
 def _own_text_length(block: Element, title: Element) -> int:
