@@ -9,6 +9,8 @@ holds the post.
 
 from __future__ import annotations
 
+from functools import cache
+
 from indexer.extract.chrome import CHROME_TAGS, CONTENT_SELECTORS
 from indexer.extract.parse import (
     Element,
@@ -53,8 +55,12 @@ def find_content_root(root: Element, vocabulary: Vocabulary) -> Element:
     page_size = text_length(root)
     densest = densest_block(root, page_size)
     floor = SELECTOR_MIN_SHARE * _own_paragraph_prose(densest)
-    fallback = best_scoring(root, page_size, in_chrome)
-    fallback = densest if fallback is None else fallback
+
+    @cache
+    def best_scored() -> Element:  # computed only when a selector's answer needs a check
+        found = best_scoring(root, page_size, in_chrome)
+        return densest if found is None else found
+
     marked = vocabulary.select(root, PAGEFIND_BODY)
     if marked:  # the site's own word: no second guess
         return max(marked, key=text_length)
@@ -66,6 +72,7 @@ def find_content_root(root: Element, vocabulary: Vocabulary) -> Element:
         if not sized:
             continue
         prose, _, best = max(sized, key=lambda item: item[:2])
+        fallback = best_scored() if prose < floor or selector in wrappers else None
         if prose < floor and not is_inside(fallback, best) and best is not fallback:
             continue
         if selector not in wrappers:
@@ -74,7 +81,7 @@ def find_content_root(root: Element, vocabulary: Vocabulary) -> Element:
         if narrowed is fallback or not is_inside(fallback, narrowed):
             return narrowed
         return fallback
-    return fallback
+    return best_scored()
 
 
 def _without_listings(found: list[Element]) -> list[Element]:

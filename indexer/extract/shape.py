@@ -15,6 +15,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from indexer.extract.facts import PageFacts
 from indexer.extract.parse import Element, text_length, visible_text
 
+_NOT_PAGES = ("#", "mailto:", "javascript:", "tel:")
 # Links in these belong to the site's menus, not to what the page lists.
 MENU_TAGS = frozenset(("nav", "header", "footer", "aside"))
 
@@ -65,8 +66,10 @@ def _folder_of(path: str) -> str:
 
 
 def _path_below(href: str | None, base: str, page_url: str) -> str | None:
-    if not href or href.startswith(("#", "mailto:", "javascript:")):
+    if not href or href.startswith(_NOT_PAGES):
         return None
+    if base != "/" and base not in unquote(href) and href.startswith(("/", "http")):
+        return None  # an address that cannot be below this page (most links: cheap to tell)
     try:
         target = urlsplit(urljoin(page_url, href))
         own = urlsplit(page_url)

@@ -10,6 +10,7 @@ run in is `indexer.extract.body`'s.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -27,7 +28,6 @@ from indexer.extract.parse import (
     Element,
     Vocabulary,
     attached,
-    classes,
     css_select,
     elements,
     is_inside,
@@ -112,11 +112,19 @@ def strip_chrome(root: Element, vocabulary: Vocabulary) -> None:
 
 def chrome_concept(tag: Element) -> str | None:
     """The chrome concept a tag's class or id words name ("comments", "sharing"...), if any."""
-    names = classes(tag)
+    names, tag_id = tag.get("class"), tag.get("id")
+    if not names and not tag_id:
+        return None
+    return _concept_of(names, tag_id)
+
+
+@lru_cache(maxsize=8192)
+def _concept_of(class_attribute: str | None, tag_id: str | None) -> str | None:
+    """chrome_concept for one class attribute and id: sites repeat them on every page."""
+    names = class_attribute.split() if class_attribute else []
     if any(_POST_ITSELF.fullmatch(name) for name in names):
         return None
-    tag_id = tag.get("id")
-    if isinstance(tag_id, str):
+    if tag_id:
         names.append(tag_id)
     for name in names:
         name = name.lower().split("--")[0]  # a BEM modifier ("Section--Ads") hosts, not is

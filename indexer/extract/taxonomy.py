@@ -11,6 +11,7 @@ and are left out. The same test finds the taxonomy blocks the body extractor rem
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from indexer.extract.chrome import TAXONOMY_PATHS, TAXONOMY_QUERY_KEYS
@@ -43,12 +44,15 @@ SITE_CHROME_WORDS = frozenset(("sidebar", "widget", "widgets", "menu", "navigati
 # `article:section` values that name a part of the site rather than a subject.
 SECTION_WORDS = frozenset(("post", "posts", "blog", "article", "articles", "entry", "entries"))
 _KIND_OF_WORD = {word: kind for kind, words in TAXONOMY_PATHS.items() for word in words.split()}
+_MAY_NAME_A_TERM = re.compile(
+    "/(" + "|".join(_KIND_OF_WORD) + ")/|[?&](" + "|".join(TAXONOMY_QUERY_KEYS) + ")=", re.I
+)
 
 
 def taxonomy_kind(href: str | None, page_url: str = "") -> str | None:
     """ "category" or "tag" when `href` is the archive of one term on this site, else None."""
-    if not href or href.startswith(("#", "mailto:", "javascript:")):
-        return None
+    if not href or not _MAY_NAME_A_TERM.search(href):
+        return None  # most links name no taxonomy word at all: told without parsing them
     try:
         parts = urlsplit(href)
     except ValueError:
