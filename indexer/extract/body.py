@@ -105,6 +105,19 @@ def _beside_a_link(element: Element | None) -> bool:
     return element is not None and any(text_of(a).strip() for a in element.iter("a"))
 
 
+def without_title(body: str, title: str) -> str:
+    """The body without a first line that only repeats the title (a second title heading
+    the container held, which the title block's removal did not reach)."""
+    first, _, rest = body.partition("\n")
+    if title and _comparable(first) == _comparable(title):
+        return rest.lstrip("\n")
+    return body
+
+
+def _comparable(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
 def make_summary(body: str, description: str | None = None) -> str:
     """A short plain-text summary: the page's own description, else the body's opening."""
     if description and len(description.split()) >= 5:

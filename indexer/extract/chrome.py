@@ -39,13 +39,15 @@ CHROME_NAME_WORDS: dict[str, frozenset[str]] = {
     ),
     "sharing": frozenset("share sharing sharedaddy addtoany a2a social socials".split()),
     "related posts": frozenset(
-        "related yarpp recommended recommendation recommendations teasers upsell crosssell".split()
+        "related yarpp recommended recommendation recommendations teaser teasers upsell crosssell "
+        "affiliatelinks".split()
     ),
     "author box": frozenset("authorbox author-bio".split()),
     "navigation": frozenset(
         "breadcrumb breadcrumbs pagination pager navigation navbar prev previous".split()
     ),
-    "controls": frozenset("button buttons btn icon icons toolbar".split()),
+    "controls": frozenset("button buttons btn icon icons toolbar rating ratings".split()),
+    "page chrome": frozenset("footer masthead topbar".split()),
     "subscription and ads": frozenset(
         "newsletter subscribe subscription signup advert advertisement ads promo sponsor "
         "sponsored affiliate disclosure disclaimer copyright".split()
@@ -55,7 +57,7 @@ CHROME_NAME_WORDS: dict[str, frozenset[str]] = {
     "captions": frozenset("caption captions credit credits legend".split()),
     "notices": frozenset(
         "cookie cookies consent gdpr paywall modal dialog popup overlay lightbox login "
-        "registration".split()
+        "registration pop-up".split()
     ),
 }
 

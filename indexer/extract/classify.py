@@ -128,12 +128,8 @@ def archive_url(facts: PageFacts, post: Post) -> str | None:
     return None
 
 
-def listing_markup(facts: PageFacts, post: Post) -> str | None:
-    entries = {
-        id(e): e for s in ("article", ".hentry", ".h-entry", ".post") for e in facts.select(s)
-    }
-    headed = [e for e in entries.values() if _has(e, "h1", "h2", "h3") and _has(e, "a")]
-    if len(headed) >= 3 and not _looks_like_single_post(facts):
+def listing_markup(facts: PageFacts, post: Post, shape: PageShape) -> str | None:
+    if shape.entries >= 3 and not _looks_like_single_post(facts):
         return "listing page"
     return None
 
@@ -224,19 +220,15 @@ def _body_classes(document: Document) -> set[str]:
     return set(classes(body)) if body is not None else set()
 
 
-def _has(element, *tags: str) -> bool:
-    return next(element.iterdescendants(*tags), None) is not None
-
-
 RULES: tuple[Callable[[PageFacts, Post], str | None], ...] = (
     redirect_stub,
     not_found_page,
     zero_date_draft,
     body_class_kind,
     archive_url,
-    listing_markup,
 )
 SHAPE_RULES: tuple[Callable[[PageFacts, Post, PageShape], str | None], ...] = (
+    listing_markup,
     dated_listing,
     section_index,
     empty_main,

@@ -40,6 +40,9 @@ FIRST_WRAPPER_SELECTOR = "[role=main]"
 # teaser or a widget (Elementor grids of related posts are `<article>`s too).
 SELECTOR_MIN_SHARE = 0.5
 _DESCEND_TAGS = ("div", "section", "article", "main")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Sibling candidates holding this share of the best one's prose are parts of the post.
+SIBLING_PARTS_SHARE = 0.5
 
 
 def find_content_root(root: Element, vocabulary: Vocabulary) -> Element:
@@ -76,12 +79,29 @@ def find_content_root(root: Element, vocabulary: Vocabulary) -> Element:
         if prose < floor and not is_inside(fallback, best) and best is not fallback:
             continue
         if selector not in wrappers:
-            return best
+            return _with_sibling_parts(best, found)
         narrowed = _descend_without_chrome(best)
         if narrowed is fallback or not is_inside(fallback, narrowed):
             return narrowed
         return fallback
     return best_scored()
+
+
+def _with_sibling_parts(best: Element, found: list[Element]) -> Element:
+    """The parent of `best` when the post is split over sibling candidates (a page built
+    of `<article>` modules, a forum thread's posts) rather than teasers beside it."""
+    parent = best.getparent()
+    parts = [tag for tag in found if tag.getparent() is parent and not _is_teaser(tag)]
+    if parent is None or len(parts) < 2 or best not in parts:
+        return best
+    others = sum(paragraph_prose(tag) for tag in parts if tag is not best)
+    return parent if others >= SIBLING_PARTS_SHARE * paragraph_prose(best) else best
+
+
+def _is_teaser(tag: Element) -> bool:
+    """A card: a heading that links elsewhere, with a little text."""
+    heading = next(tag.iterdescendants(*_HEADINGS), None)
+    return heading is not None and next(heading.iter("a"), None) is not None
 
 
 def _without_listings(found: list[Element]) -> list[Element]:

@@ -101,7 +101,7 @@ def extract(
     reading = content.extract_body(
         document, facts.vocabulary, facts.title_element, template, overrides, address.url
     )
-    body = reading.text
+    body = content.without_title(reading.text, fields.title)
     post = Post(
         url=address.url,
         title=fields.title,

@@ -16,6 +16,7 @@ from indexer.extract.facts import PageFacts
 from indexer.extract.parse import Element, text_length, visible_text
 
 _NOT_PAGES = ("#", "mailto:", "javascript:", "tel:")
+ENTRY_SELECTORS = ("article", ".hentry", ".h-entry", ".post")
 # Links in these belong to the site's menus, not to what the page lists.
 MENU_TAGS = frozenset(("nav", "header", "footer", "aside"))
 
@@ -23,11 +24,13 @@ MENU_TAGS = frozenset(("nav", "header", "footer", "aside"))
 @dataclass(frozen=True)
 class PageShape:
     """The texts of the links to pages below this one, how much text the page's `<main>`
-    holds besides its title (None: the page has no `<main>`), and how many lines of the
-    post's container were a date (the body extractor counts them before it strips them)."""
+    holds besides its title (None: the page has no `<main>`), how many post-like entries
+    it has, and how many lines of the post's container were a date (the body extractor
+    counts them before it strips them)."""
 
     child_links: tuple[str, ...] = ()
     main_chars: int | None = None
+    entries: int = 0  # post-like entries (articles, hentries) with a heading and a link
     datelines: int = 0  # short lines of the post's container that were only a date
 
     @property
@@ -44,7 +47,18 @@ def measure(facts: PageFacts) -> PageShape:
         title = facts.title_element
         inside = title is not None and any(a is main for a in title.iterancestors())
         main_chars = text_length(main) - (text_length(title) if inside else 0)
-    return PageShape(tuple(below.values()), main_chars)
+    return PageShape(tuple(below.values()), main_chars, _headed_entries(facts))
+
+
+def _headed_entries(facts: PageFacts) -> int:
+    """Entries that look like posts of a listing: each an article with a heading and a link."""
+    entries = {e for selector in ENTRY_SELECTORS for e in facts.select(selector)}
+    return sum(
+        1
+        for entry in entries
+        if next(entry.iterdescendants("h1", "h2", "h3"), None) is not None
+        and next(entry.iterdescendants("a"), None) is not None
+    )
 
 
 def _children(facts: PageFacts) -> dict[str, str]:
