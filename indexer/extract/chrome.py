@@ -55,9 +55,9 @@ CHROME_NAME_WORDS: dict[str, frozenset[str]] = {
     # Page builders wrap the post itself in "elementor-widget": only a leading word counts.
     "sidebars and widgets": frozenset("^sidebar ^widget ^widgets".split()),
     "captions": frozenset("caption captions credit credits legend".split()),
-    "notices": frozenset(
-        "cookie cookies consent gdpr paywall modal dialog popup overlay lightbox login "
-        "registration pop-up".split()
+    "notices": frozenset("cookie cookies consent gdpr".split()),
+    "overlays": frozenset(
+        "paywall modal dialog popup overlay lightbox login registration pop-up".split()
     ),
 }
 
@@ -89,6 +89,13 @@ CHROME_HEADINGS: dict[str, str] = {
         r"|(did you )?(like|enjoy) (this|it)\?.*|like it\? share it!?"
     ),
     "tags and topics": r"(tags?|topics?|keywords?|categories|filed under)",
+    "tables of contents": (
+        r"(table of )?contents|inhaltsverzeichnis|inhalt|sommaire|índice|indice|spis treści"
+    ),
+    "sources and notes": (
+        r"quellen(angaben)?|quellenverzeichnis|originalpublikation|zusatzinformationen"
+        r"|literatur|references|sources|further reading|notes"
+    ),
     "further": r"explore further|further information|more information|contact",
     # The same sections in the other languages the stemmers cover most often.
     "comments, other languages": (
@@ -180,7 +187,15 @@ CHROME_LEADS: dict[str, str] = {
         r"|werde (mitglied|unterstützer)|subscribe (now|to|for)|sign up (for|to)|follow us"
         r"|for the latest (stories|news)|support (us|our)|become a (member|patron|supporter)"
         r"|donate (now|to|today)|s[ií]guenos|hazte (miembro|socio)|suscr[ií]bete"
-        r"|tú también puedes|nos siga|inscreva-se|abonnez-vous|soutenez"
+        r"|tú también puedes|nos siga|inscreva-se|abonnez-vous|soutenez|schon gelesen\?"
+        r"|gefällt (dir|ihnen) (unser|dieser|der) .*\?|verraten sie (gerne )?in den kommentaren"
+        r"|if you (enjoyed|liked) (reading )?this|(all|alle) (rights reserved|angaben ohne gewähr)"
+        r"|video verfügbar bis|bild anzeigen|last modified:|dieser text entspricht"
+    ),
+    # Contact details closing a press release or a service page ("Telefon: ...").
+    "contact": (
+        r"(telefon|tel\.?|phone|fax|e-?mail|ansprechpartner(in)?|pressekontakt|pressesprecher"
+        r"(\*?in)?|kontakt|contact|press contact|media contact)\s?:"
     ),
     # A byline's or a dateline's label leading a short line ("Autoren: ...", "Erschienen in").
     "bylines": (

@@ -22,6 +22,7 @@ from indexer.extract.parse import (
 )
 from indexer.extract.scoring import best_scoring
 from indexer.extract.strip import (
+    ALWAYS_CHROME,
     CHROME_MAX_SHARE,
     chrome_concept,
     strip_headed_chrome,
@@ -137,7 +138,7 @@ def in_chrome(tag: Element, page_size: int) -> bool:
         if node.tag in ("body", "html"):
             return False
         concept = "tag" if node.tag in CHROME_TAGS else chrome_concept(node)
-        if concept == "comments":
+        if concept in ALWAYS_CHROME:
             return True
         if concept and text_length(node) <= CHROME_MAX_SHARE * page_size:
             return True

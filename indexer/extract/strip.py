@@ -38,8 +38,10 @@ from indexer.extract.parse import (
 )
 
 # A chrome-named element or chrome-headed section holding more than this share of the body
-# is a misnamed wrapper, not chrome (comment sections are exempt: they can outgrow a post).
+# is a misnamed wrapper, not chrome (comment sections are exempt: they can outgrow a post;
+# so are cookie and login dialogs, whose legal text can outweigh it).
 CHROME_MAX_SHARE = 0.5
+ALWAYS_CHROME = frozenset(("comments", "notices"))
 # A chrome heading may have this much text before it in its section (a "back to top" link).
 HEADING_LEAD_CHARS = 40
 CHROME_LINE_MAX_CHARS = 80
@@ -145,7 +147,7 @@ def strip_named_chrome(root: Element) -> None:
     for tag in list(elements(root)):
         if (concept := chrome_concept(tag)) is None or not attached(tag, root):
             continue
-        if concept == "comments" or text_length(tag) <= CHROME_MAX_SHARE * total:
+        if concept in ALWAYS_CHROME or text_length(tag) <= CHROME_MAX_SHARE * total:
             remove(tag)
 
 
@@ -239,7 +241,7 @@ def _chrome_line(tag: Element, text: str, size: int) -> bool:
         return True
     for concept, rx in _LEADS:
         if rx.match(text):
-            if concept in ("captions", "bylines"):
+            if concept in ("captions", "bylines", "contact"):
                 return size <= CREDIT_MAX_CHARS
             if concept == "appeals":
                 return True
