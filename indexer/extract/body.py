@@ -10,10 +10,13 @@ the content container (`indexer.extract.container`), then strip the chrome insid
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from itertools import islice
 
 from lxml import etree
 
+from indexer.extract.chrome import LEAD_NAME_WORDS
 from indexer.extract.container import find_content_root
 from indexer.extract.dates import is_dateline, parse_visible_date
 from indexer.extract.overrides import (
@@ -22,8 +25,17 @@ from indexer.extract.overrides import (
     remove_ignored,
     select_content,
 )
-from indexer.extract.parse import Document, Element, Vocabulary, block_text, remove, text_of
+from indexer.extract.parse import (
+    Document,
+    Element,
+    Vocabulary,
+    block_text,
+    remove,
+    text_of,
+    visible_text,
+)
 from indexer.extract.strip import (
+    chrome_concept,
     strip_chrome,
     strip_chrome_lines,
     strip_headed_chrome,
@@ -36,6 +48,12 @@ from indexer.extract.taxonomy import taxonomy_blocks
 from indexer.extract.template import SiteTemplate
 
 SUMMARY_CHARS = 280
+# A standfirst is a paragraph: this many words at least, this many characters at most,
+# found before the content element or before its ancestors up to this many levels.
+LEAD_MIN_WORDS = 12
+LEAD_MAX_CHARS = 700
+LEAD_LEVELS = 3
+_NAME_WORD = re.compile(r"[a-z]+")
 # The short texts with a digit below an element: the candidates for a dateline.
 _SHORT_DIGIT_TEXTS = etree.XPath(
     ".//text()[string-length(normalize-space()) <= 40 and translate(., '0123456789', '') != .]"
@@ -74,6 +92,7 @@ def extract_body(
             template.strip(document.root, keep=title)
         root = find_content_root(document.root, vocabulary)
     remove_ignored(root, overrides)
+    lead = lead_before(root)
     strip_title_block(root, title)
     strip_chrome(root, vocabulary)
     for block in taxonomy_blocks(root, page_url):
@@ -84,7 +103,30 @@ def extract_body(
     datelines = count_dated_entries(root)
     strip_chrome_lines(root)
     strip_link_blocks(root)
-    return Body(block_text(root), datelines)
+    text = block_text(root)
+    if lead and " ".join(lead.split()) not in " ".join(text.split()):
+        text = f"{lead}\n\n{text}"
+    return Body(text, datelines)
+
+
+def lead_before(root: Element) -> str | None:
+    """The post's standfirst, when its theme puts it in the header before the content
+    element ("entry-excerpt", "article-lead"): a paragraph of the post, not chrome."""
+    for block in (root, *islice(root.iterancestors(), LEAD_LEVELS)):
+        for sibling in block.itersiblings(etree.Element, preceding=True):
+            for element in (sibling, *sibling.iterdescendants(etree.Element)):
+                if _names_a_lead(element) and chrome_concept(element) is None:
+                    text = visible_text(element)
+                    if len(text.split()) >= LEAD_MIN_WORDS and len(text) <= LEAD_MAX_CHARS:
+                        return text
+        if block.tag in ("article", "main", "body"):
+            break
+    return None
+
+
+def _names_a_lead(element: Element) -> bool:
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return bool(LEAD_NAME_WORDS.intersection(_NAME_WORD.findall(names)))
 
 
 def count_dated_entries(root: Element) -> int:

@@ -206,10 +206,16 @@ CHROME_LEADS: dict[str, str] = {
     "captions": (
         r"(foto|fotos|photo|photos|image|bild|bildquelle|titelbild|credit|credits|crédits?"
         r"|quelle|source|fuente|fonte|źródło)\s?:|(photo|photograph|image) by |fot\. |© |\(c\) "
-        r"|.{0,60}(/|\| |© ?)(getty images|dpa|afp|reuters|ap|shutterstock|istock|imago|wenn\.com"
+        r"|.{0,60}(/|\||©) ?(getty images|dpa|afp|reuters|ap|shutterstock|istock|imago|wenn\.com"
         r"|picture alliance|unsplash|pixabay|keystone)$"
     ),
 }
+# Words in a class or id naming a post's lead (standfirst) when it stands before the body,
+# in the post's header rather than its content element.
+LEAD_NAME_WORDS = frozenset(
+    "lead lede intro standfirst excerpt abstract dek deck chapo chapeau teaser vorspann "
+    "bajada entradilla sottotitolo subtitle subheadline".split()
+)
 # Class names that are an author's box or biography, whatever their other words.
 AUTHOR_BOX_NAME = (
     r"author.*(box|bio|info|desc|card|section|intro|detail|about|profile|note|wrap)"

@@ -1,0 +1,155 @@
+"""The body rules, one class of page furniture per row: (page html, expected body).
+
+Every row is a general pattern, written for the test (no corpus page is copied): a
+container found by content where no class names it, the chrome inside a post found by
+its markup or its words in several languages, and what must stay.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.api import RawPage, extract
+from indexer.extract.dates import is_dateline
+
+ONE = "The post's own words, long enough to be the body of a real post here."
+TWO = "A second paragraph of the post, with more of what the author had to say."
+POST = f"<p>{ONE}</p><p>{TWO}</p>"
+BODY = f"{ONE}\n\n{TWO}"
+MENU = "<ul>" + "".join(f"<li><a href='/s{n}/'>Section {n}</a></li>" for n in range(6)) + "</ul>"
+
+
+def _body(html: str, url: str = "https://site.example/2021/04/05/a-post/") -> str:
+    page = RawPage("t.html", url, f"<html><body>{html}</body></html>".encode())
+    return extract(page).post.body
+
+
+MODULE = "<div class='m{n}'><h2>Part {n}</h2><p>{text}</p></div>"
+MODULAR_TEXT = [
+    "The first part of the service, explained in a sentence or two for a visitor.",
+    "Ingredients: two eggs, flour, sugar and a little milk, mixed in a bowl.",
+    "The last part, with the opening hours and what to bring along on the day.",
+]
+
+BODY_TABLE = [
+    (  # no class names the content: the block with most text and least chrome is it,
+        # modules and all (a recipe's parts, a service page's sections)
+        f"<div class='top'>{MENU}</div><div class='x'>"
+        + "".join(MODULE.format(n=n, text=text) for n, text in enumerate(MODULAR_TEXT))
+        + "</div><div class='bottom'>{MENU}</div>",
+        "\n\n".join(f"Part {n}\n\n{text}" for n, text in enumerate(MODULAR_TEXT)),
+    ),
+    (  # text in <div>s and <br>s, with no <p> at all, is a body too
+        f"<div class='nav'>{MENU}</div><div class='story'><div>{ONE}<br>{TWO}</div></div>",
+        BODY,
+    ),
+    (  # a grid of teasers below the post: headings that link elsewhere
+        f"<article>{POST}<div class='more'>"
+        + "".join(
+            f"<div class='card'><h3><a href='/p{n}/'>Another story {n}</a></h3>"
+            "<p>A line about it.</p></div>"
+            for n in range(3)
+        )
+        + "</div></article>",
+        BODY,
+    ),
+    (  # a date alone on its line is furniture; a sentence with a date is not
+        f"<article><p>05.02.2020</p><p><time>05:28 Uhr</time></p>{POST}"
+        "<p>On 4 March 2008 the river rose over the path.</p></article>",
+        f"{BODY}\n\nOn 4 March 2008 the river rose over the path.",
+    ),
+    (  # a pointer to other posts, in several languages, with its link
+        f"<article>{POST}<p>Read also: <a href='/x/'>A story</a></p>"
+        "<p>Lesen Sie auch: <a href='/y/'>Ein Artikel</a></p>"
+        "<p>Czytaj też: <a href='/z/'>Artykuł</a></p></article>",
+        BODY,
+    ),
+    (  # a picture's credit, however it is written
+        f"<article>{POST}<p>Photo: Jane Doe</p><p>Foto: Max Mustermann</p>"
+        "<p>Harbour at dawn / Getty Images</p></article>",
+        BODY,
+    ),
+    (  # appeals to the reader: subscribe, support, follow
+        f"<article>{POST}<p>Subscribe now to our newsletter for the latest stories.</p>"
+        "<p>Unterstützen Sie unabhängigen Journalismus.</p></article>",
+        BODY,
+    ),
+    (  # contact details closing a press release
+        f"<article>{POST}<p>Telefon: 030 1234567</p><p>E-Mail: presse@example.org</p></article>",
+        BODY,
+    ),
+    (  # a section heading in another language opens a related-posts block
+        f"<article>{POST}<h3>Das könnte Sie auch interessieren</h3>"
+        "<p>Ein anderer Artikel</p></article>",
+        BODY,
+    ),
+    (  # the same heading, styled as a bold line rather than a heading
+        f"<article>{POST}<div><b>Weitere Artikel zum Thema:</b>"
+        "<p>Ein anderer Artikel</p></div></article>",
+        BODY,
+    ),
+    (  # an author's box is named so, whatever the theme's other words
+        f"<article>{POST}<div class='post-author__bio-box'><p>Jane writes about rivers "
+        "and the people who live beside them.</p></div></article>",
+        BODY,
+    ),
+    (  # footers, asides, buttons, ratings inside the post's own element
+        f"<article>{POST}<aside><p>A box beside the text</p></aside>"
+        "<div class='share-button'><span>Share</span></div><div class='post-ratings'>"
+        "<span>Rate this</span></div><footer><p>Filed in a footer</p></footer></article>",
+        BODY,
+    ),
+    (  # a cookie dialog is chrome, however long its legal text
+        f"<div class='cookie-banner'><p>{'We use cookies to measure and improve. ' * 30}</p>"
+        f"</div><div class='page'><div class='text'>{POST}</div></div>",
+        BODY,
+    ),
+    (  # a post split over sibling <article> modules is read whole
+        "<main><article class='part'><p>" + ONE + "</p></article>"
+        "<article class='part'><p>" + TWO + "</p></article></main>",
+        BODY,
+    ),
+    (  # a standfirst named so in the header, before the content element, is the post's lead
+        "<article><header><h1 class='entry-title'>A title</h1><p>By Jane Doe</p>"
+        "<p class='entry-excerpt'>A standfirst that sums up the post in a single long sentence"
+        f" for its readers.</p></header><div class='entry-content'>{POST}</div></article>",
+        "A standfirst that sums up the post in a single long sentence for its readers.\n\n" + BODY,
+    ),
+    (  # a short teaser line before the content element is not a lead
+        "<article><header><h1>A title</h1><p class='lead'>Read on.</p></header>"
+        f"<div class='entry-content'>{POST}</div></article>",
+        BODY,
+    ),
+]
+
+
+@pytest.mark.parametrize(("html", "body"), BODY_TABLE)
+def test_body_rules(html, body):
+    assert _body(html) == body
+
+
+def test_a_second_title_heading_is_not_the_body():
+    html = (
+        "<html><head><title>A title | Site</title></head><body><div class='x'>"
+        f"<h2>A title</h2>{POST}</div></body></html>"
+    )
+    page = RawPage("t.html", "https://site.example/a-title/", html.encode())
+    assert extract(page).post.body == BODY
+
+
+@pytest.mark.parametrize(
+    ("text", "dateline"),
+    [
+        ("05.02.2020", True),
+        ("05:28 Uhr", True),
+        ("Posted on March 4, 2008", True),
+        ("Nov. 19, 2019 8:03 am ET", True),
+        ("2019", True),
+        ("I went there on March 4, 2008", False),
+        ("Version 2.0", False),
+        ("3", False),
+        ("Page 2 of 10", False),
+    ],
+)
+def test_a_dateline_is_a_date_or_a_time_on_its_own(text, dateline):
+    assert is_dateline(text) is dateline
