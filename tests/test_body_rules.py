@@ -115,6 +115,83 @@ BODY_TABLE = [
         f" for its readers.</p></header><div class='entry-content'>{POST}</div></article>",
         "A standfirst that sums up the post in a single long sentence for its readers.\n\n" + BODY,
     ),
+    (  # a word's soft hyphens are where it may break, not part of the word
+        "<article><p>Im Mit\u00adtel\u00adal\u00adter war der Wein das Aushängeschild der"
+        " Region, weithin gelobt.</p></article>",
+        "Im Mittelalter war der Wein das Aushängeschild der Region, weithin gelobt.",
+    ),
+    (  # ruby annotations (furigana) are a reading aid above the text, not its words
+        "<article><p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rp>(</rp><rt>ぎゃくたい</rt>"
+        "<rp>)</rp></ruby>をなくすための<ruby>法律<rt>ほうりつ</rt></ruby>ができました。</p></article>",
+        "子どもへの虐待をなくすための法律ができました。",
+    ),
+    (  # text is given in composed form (NFC), whichever form the page wrote it in
+        "<article><p>Ein Beitrag u\u0308ber den Fru\u0308hling, lang genug fu\u0308r einen"
+        " Absatz.</p></article>",
+        "Ein Beitrag über den Frühling, lang genug für einen Absatz.",
+    ),
+    (  # a post whose only copy is a noscript (a script renders it) is read from there
+        f"<div class='post-body'><noscript>{POST}{POST}{POST}</noscript></div>",
+        "\n\n".join([BODY] * 3),
+    ),
+    (  # a noscript repeating the page's text, or asking for scripts, stays hidden
+        f"<article>{POST}<noscript><p>Please turn on JavaScript to see the comments.</p>"
+        f"</noscript><noscript>{POST}{POST}{POST}</noscript></article>",
+        BODY,
+    ),
+    (  # a widget is not chosen over a run of paragraphs that has menus beside it
+        f"<div class='story'>{POST * 3}<nav>{MENU * 10}</nav></div>"
+        "<div class='bar'><div class='content'>We use cookies and analytics to improve this"
+        " site and show fitting ads.</div></div>",
+        "\n\n".join([BODY] * 3),
+    ),
+    (  # a block whose name runs a chrome word into another ("cookiebar") is that chrome
+        f"<article>{POST}<div class='cookiebar'><p>{ONE}</p></div></article>",
+        BODY,
+    ),
+    (  # a state flag ("paywall-on") names no chrome: the article is the post
+        f"<div class='x'>{MENU}</div><article class='node article paywall-on'>{POST}</article>"
+        f"<div class='box'><p>{TWO} {ONE} {TWO}</p></div>",
+        BODY,
+    ),
+    (  # paragraphs inside links are cards' teasers, not the post's prose
+        "<article class='more'><h3>More</h3>"
+        + "".join(
+            f"<div class='m'><a href='/p{n}/'><h3>Card {n}</h3><p>A teaser paragraph for"
+            f" another post, number {n}, long enough to count.</p></a></div>"
+            for n in range(8)
+        )
+        + f"</article><article class='post'><div class='text'>{POST}</div></article>",
+        BODY,
+    ),
+    (  # a block headed "N comments" is the comments, however long
+        f"<div class='page'><div class='texte'>{POST * 2}</div><div class='side'>{MENU * 8}"
+        "<div class='forum'><h2>27 comments</h2>"
+        + "".join(f"<div class='c'><p>A reader's comment {n}, {ONE}</p></div>" for n in range(6))
+        + "</div></div></div>",
+        "\n\n".join([BODY] * 2),
+    ),
+    (  # a long list of related posts, excerpts and all, beside a post of its own goes
+        f"<div class='entry'>{POST * 8}<ul class='related_post'>"
+        + "".join(
+            f"<li><a href='/r{n}/'>Related {n}</a><small>{TWO} {ONE}</small></li>"
+            for n in range(12)
+        )
+        + "</ul></div>",
+        "\n\n".join([BODY] * 8),
+    ),
+    (  # a forum thread's messages, each with its author's linked name, are read whole
+        "<div class='thread'>"
+        + "".join(
+            f"<article class='message'><h4><a href='/members/u{n}/'>User {n}</a></h4>"
+            f"<div class='bb'>{ONE} {TWO} {ONE} {TWO} {ONE}<br>{TWO} {ONE} {TWO}</div></article>"
+            for n in range(3)
+        )
+        + "</div>",
+        "\n\n".join(
+            f"User {n}\n\n{ONE} {TWO} {ONE} {TWO} {ONE}\n\n{TWO} {ONE} {TWO}" for n in range(3)
+        ),
+    ),
     (  # a short teaser line before the content element is not a lead
         "<article><header><h1>A title</h1><p class='lead'>Read on.</p></header>"
         f"<div class='entry-content'>{POST}</div></article>",

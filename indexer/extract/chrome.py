@@ -30,7 +30,8 @@ CONTENT_SELECTORS: tuple[str, ...] = (
 )
 
 # Words in a class or id (split at "-" and "_") that name chrome wherever they appear
-# ("^word": only as the first word),
+# ("^word": only as the first word; "word*": any word it begins, for run-together names
+# such as "cookiebar"),
 # for themes whose exact class names no list can foresee ("content-replies",
 # "post-share-bar", "yarpp-related-widget"). A match holding most of the body is kept.
 CHROME_NAME_WORDS: dict[str, frozenset[str]] = {
@@ -55,7 +56,7 @@ CHROME_NAME_WORDS: dict[str, frozenset[str]] = {
     # Page builders wrap the post itself in "elementor-widget": only a leading word counts.
     "sidebars and widgets": frozenset("^sidebar ^widget ^widgets".split()),
     "captions": frozenset("caption captions credit credits legend".split()),
-    "notices": frozenset("cookie cookies consent gdpr".split()),
+    "notices": frozenset("cookie cookies consent gdpr cookie* gdpr*".split()),
     "overlays": frozenset(
         "paywall modal dialog popup overlay lightbox login registration pop-up".split()
     ),

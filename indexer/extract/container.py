@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from lxml import etree
+
 from indexer.extract.chrome import CHROME_TAGS, CONTENT_SELECTORS
 from indexer.extract.parse import (
     Element,
@@ -25,6 +27,7 @@ from indexer.extract.strip import (
     ALWAYS_CHROME,
     CHROME_MAX_SHARE,
     chrome_concept,
+    headed_by_chrome,
     strip_headed_chrome,
     strip_named_chrome,
 )
@@ -42,7 +45,11 @@ FIRST_WRAPPER_SELECTOR = "[role=main]"
 SELECTOR_MIN_SHARE = 0.5
 _DESCEND_TAGS = ("div", "section", "article", "main")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-# Sibling candidates holding this share of the best one's prose are parts of the post.
+# The paragraphs of a page that may be prose: one inside a link is a card's teaser.
+_PROSE_PARAGRAPHS = etree.XPath(".//p[not(ancestor::a)]")
+# Sibling candidates holding this share of the best one's prose are parts of the post; one
+# with a linked heading and at most this much text besides links is a teaser beside it.
+TEASER_MAX_CHARS = 300
 SIBLING_PARTS_SHARE = 0.5
 
 
@@ -62,8 +69,10 @@ def find_content_root(root: Element, vocabulary: Vocabulary) -> Element:
 
     @cache
     def best_scored() -> Element:  # computed only when a selector's answer needs a check
-        found = best_scoring(root, page_size, in_chrome)
-        return densest if found is None else found
+        found = best_scoring(root, page_size, _chrome_or_headed_so)
+        if found is None or prose_length(found) < _own_paragraph_prose(densest):
+            return densest  # a paragraph run with chrome beside it still outweighs a widget
+        return found
 
     marked = vocabulary.select(root, PAGEFIND_BODY)
     if marked:  # the site's own word: no second guess
@@ -95,14 +104,16 @@ def _with_sibling_parts(best: Element, found: list[Element]) -> Element:
     parts = [tag for tag in found if tag.getparent() is parent and not _is_teaser(tag)]
     if parent is None or len(parts) < 2 or best not in parts:
         return best
-    others = sum(paragraph_prose(tag) for tag in parts if tag is not best)
-    return parent if others >= SIBLING_PARTS_SHARE * paragraph_prose(best) else best
+    others = sum(prose_length(tag) for tag in parts if tag is not best)
+    return parent if others >= SIBLING_PARTS_SHARE * prose_length(best) else best
 
 
 def _is_teaser(tag: Element) -> bool:
     """A card: a heading that links elsewhere, with a little text."""
     heading = next(tag.iterdescendants(*_HEADINGS), None)
-    return heading is not None and next(heading.iter("a"), None) is not None
+    if heading is None or next(heading.iter("a"), None) is None:
+        return False
+    return prose_length(tag) <= TEASER_MAX_CHARS
 
 
 def _without_listings(found: list[Element]) -> list[Element]:
@@ -120,7 +131,7 @@ def prose_length(tag: Element) -> int:
 
 def paragraph_prose(tag: Element) -> int:
     """Characters of unlinked text in the paragraphs below `tag`: the post's prose."""
-    return sum(_unlinked_length(p) for p in tag.iterdescendants("p"))
+    return sum(_unlinked_length(p) for p in _PROSE_PARAGRAPHS(tag))
 
 
 def _own_paragraph_prose(tag: Element) -> int:
@@ -143,6 +154,10 @@ def in_chrome(tag: Element, page_size: int) -> bool:
         if concept and text_length(node) <= CHROME_MAX_SHARE * page_size:
             return True
     return False
+
+
+def _chrome_or_headed_so(tag: Element, page_size: int) -> bool:
+    return in_chrome(tag, page_size) or headed_by_chrome(tag)
 
 
 def _descend_without_chrome(container: Element) -> Element:
@@ -169,7 +184,7 @@ def densest_block(root: Element, page_size: int) -> Element:
     """Fallback container: the element whose own paragraphs hold the most unlinked text."""
     scores: dict[Element, int] = {}
     chrome: dict[Element, bool] = {}
-    for paragraph in root.iter("p"):
+    for paragraph in _PROSE_PARAGRAPHS(root):
         parent = paragraph.getparent()
         if parent is None:
             continue

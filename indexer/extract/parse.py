@@ -12,6 +12,7 @@ since a reader never sees their text and every length below counts what a reader
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -40,18 +41,26 @@ BLOCK_TAGS = frozenset(
 INVISIBLE_TAGS = frozenset(
     ["script", "style", "noscript", "template", "head", "title", "meta", "link"]
 )
-# Elements whose content is never text; emptied once parsed (their tails stay).
-NEVER_TEXT = ("script", "style", "template")
+# Elements whose content is never text; emptied once parsed (their tails stay). A ruby
+# annotation (`rt`, `rp`) is a reading aid printed above the text, not a word of it.
+NEVER_TEXT = ("script", "style", "template", "rt", "rp")
 JSON_LD_TYPE = "application/ld+json"
+# A `noscript` with this many characters of paragraphs may be the only copy of the post; the
+# first characters of them, looked for in the rest of the page, tell.
+NOSCRIPT_POST_CHARS = 300
+NOSCRIPT_SAMPLE_CHARS = 80
 
 _ASCII_SPACES = " \n\t\f\r"
 _HAS_PRESERVED = etree.XPath("boolean(//pre | //textarea)")
 _PRESERVED = etree.XPath("//pre/descendant-or-self::* | //textarea/descendant-or-self::*")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# A soft hyphen marks where a word may break; a reader sees (and searches) the whole word.
+_SOFT_HYPHEN = "\u00ad"
 _TEXT_LENGTH = etree.XPath("string-length()")
 _TOO_DEEP = etree.XPath(f"boolean(//*[count(ancestor::*) >= {MAX_DEPTH}])")
 _TEXT = etree.XPath("string()", smart_strings=False)
+_OUTSIDE_NOSCRIPT = etree.XPath("//body//text()[not(ancestor::noscript)]", smart_strings=False)
 _STRINGS = etree.XPath(".//text()", smart_strings=False)
 _VISIBLE_STRINGS = etree.XPath(
     ".//text()[not(parent::script or parent::style or parent::noscript or parent::template"
@@ -87,6 +96,7 @@ def parse_page(page: RawPage) -> Document:
     if _TOO_DEEP(root):
         raise PageError(page.location, f"elements nested deeper than {MAX_DEPTH} levels")
     json_ld = _json_ld_texts(root)
+    _reveal_noscript_posts(root)
     _fold_blank_texts(root)
     return Document(root, json_ld)
 
@@ -121,7 +131,7 @@ def _parser(encoding: str) -> etree.HTMLParser:
 
 
 def _json_ld_texts(root: Element) -> tuple[str, ...]:
-    """Keep the JSON-LD blocks' texts, then empty every script, style and template."""
+    """Keep the JSON-LD blocks' texts, then empty every element that is never text."""
     found = []
     for element in list(root.iter(*NEVER_TEXT)):
         if element.tag == "script" and element.get("type") == JSON_LD_TYPE and len(element) == 0:
@@ -130,6 +140,19 @@ def _json_ld_texts(root: Element) -> tuple[str, ...]:
         for child in list(element):
             element.remove(child)
     return tuple(found)
+
+
+def _reveal_noscript_posts(root: Element) -> None:
+    """A `noscript` holding paragraphs found nowhere else on the page is the only copy of
+    the post (its script renders it): read it as a visible block. One that repeats the
+    page's text, or only asks to turn scripts on, stays hidden."""
+    for element in list(root.iter("noscript")):
+        paragraphs = " ".join(" ".join(p.itertext()) for p in element.iter("p"))
+        if len(paragraphs) < NOSCRIPT_POST_CHARS:
+            continue
+        sample = " ".join(paragraphs.split())[:NOSCRIPT_SAMPLE_CHARS]
+        if sample not in " ".join(" ".join(_OUTSIDE_NOSCRIPT(root)).split()):
+            element.tag = "div"
 
 
 def _fold_blank_texts(root: Element) -> None:
@@ -179,16 +202,23 @@ def visible_text(node: Element | None) -> str:
     """The text of `node` on one line, whitespace collapsed (for titles, names, dates)."""
     if node is None:
         return ""
-    return _SPACES.sub(" ", " ".join(_VISIBLE_STRINGS(node))).strip()
+    text = " ".join(_VISIBLE_STRINGS(node)).replace(_SOFT_HYPHEN, "")
+    return _composed(_SPACES.sub(" ", text).strip())
 
 
 def block_text(node: Element) -> str:
     """The text of `node` as a reader sees it: one paragraph per block, inline runs joined."""
     parts: list[str] = []
     _collect(node, parts)
-    text = "".join(parts)
+    text = "".join(parts).replace(_SOFT_HYPHEN, "")
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    return _composed(_BLANK_LINES.sub("\n\n", "\n".join(lines)).strip())
+
+
+def _composed(text: str) -> str:
+    """`text` in Unicode's composed form (NFC): one spelling of each letter, as typed, so
+    a word matches the query that types it whichever way the page encoded it."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def _collect(node: Element, parts: list[str]) -> None:

@@ -42,6 +42,9 @@ from indexer.extract.parse import (
 # so are cookie and login dialogs, whose legal text can outweigh it).
 CHROME_MAX_SHARE = 0.5
 ALWAYS_CHROME = frozenset(("comments", "notices"))
+# ...unless it is a list and the rest of the body is a post of this many characters.
+CHROME_REST_CHARS = 1000
+_LIST_TAGS = ("ul", "ol", "dl")
 # A chrome heading may have this much text before it in its section (a "back to top" link).
 HEADING_LEAD_CHARS = 40
 CHROME_LINE_MAX_CHARS = 80
@@ -56,6 +59,9 @@ LEAD_MIN_WORDS = 15
 
 _CHROME = tuple(sel for group in CHROME_SELECTORS.values() for sel in group)
 _NAME_WORDS = {word: concept for concept, words in CHROME_NAME_WORDS.items() for word in words}
+_NAME_PREFIXES = tuple(
+    (word.rstrip("*"), concept) for word, concept in _NAME_WORDS.items() if word.endswith("*")
+)
 _HEADINGS = [(concept, re.compile(rx)) for concept, rx in CHROME_HEADINGS.items()]
 _LINES = re.compile(CHROME_LINES)
 _LEADS = [(concept, re.compile(rx)) for concept, rx in CHROME_LEADS.items()]
@@ -68,9 +74,11 @@ DATELINE_MAX_CHARS = 60
 TEASER_MIN_CARDS = 3
 _WORD_SPLIT = re.compile(r"[-_]")
 # A class naming a layout wrapper ("content-sidebar-wrap") names no chrome, whatever its words.
-# Nor does a state flag ("has-sidebar", "no-comments", "with-ads"), nor a term's class.
+# Nor does a state flag ("has-sidebar", "no-comments", "with-ads", "paywall-on"), nor a
+# term's class.
 _LAYOUT_NAME = re.compile(
-    r"wrap|container|layout|main|^(has|with|no|is|show|hide)-|^(category|tag|term)-"
+    r"wrap|container|layout|main|^(has|with|no|is|show|hide)-|-(on|off|enabled|active)$"
+    r"|^(category|tag|term)-"
 )
 # WordPress's post_class(): an element carrying these is the post itself, and its other
 # classes name the post's terms ("category-no-newsletter", "topic-ads"), not chrome.
@@ -138,6 +146,9 @@ def _concept_of(class_attribute: str | None, tag_id: str | None) -> str | None:
         for word in (name, "^" + name, "^" + words[0], *words):
             if word in _NAME_WORDS:
                 return _NAME_WORDS[word]
+        for prefix, concept in _NAME_PREFIXES:
+            if any(word.startswith(prefix) for word in words):
+                return concept
     return None
 
 
@@ -147,8 +158,11 @@ def strip_named_chrome(root: Element) -> None:
     for tag in list(elements(root)):
         if (concept := chrome_concept(tag)) is None or not attached(tag, root):
             continue
-        if concept in ALWAYS_CHROME or text_length(tag) <= CHROME_MAX_SHARE * total:
+        size = text_length(tag)
+        if concept in ALWAYS_CHROME or size <= CHROME_MAX_SHARE * total:
             remove(tag)
+        elif total - size >= CHROME_REST_CHARS and tag.tag in _LIST_TAGS:
+            remove(tag)  # a long list of related posts beside a post of its own
 
 
 def heading_concept(text: str) -> str | None:
@@ -174,6 +188,18 @@ def strip_headed_chrome(root: Element) -> None:
             remove(section)
         else:
             _strip_from(heading, root)
+
+
+def headed_by_chrome(block: Element) -> bool:
+    """True when `block` opens with a heading naming comments or related posts ("27
+    comments", "Read next"): it is that section, however much text it holds."""
+    heading = next(block.iterdescendants(_HEADING_TAGS), None)
+    if heading is None:
+        return False
+    concept = heading_concept(text_of(heading)) or ""
+    if not concept.startswith(("comments", "related posts")):
+        return False
+    return _text_before(heading, block) <= HEADING_LEAD_CHARS
 
 
 def _headed_section(heading: Element, root: Element) -> Element | None:
