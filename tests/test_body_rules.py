@@ -192,6 +192,33 @@ BODY_TABLE = [
             f"User {n}\n\n{ONE} {TWO} {ONE} {TWO} {ONE}\n\n{TWO} {ONE} {TWO}" for n in range(3)
         ),
     ),
+    (  # camel-cased names are read word by word ("relatedItems", "shareInfo")
+        f"<article>{POST}<div class='relatedItems'><p>{ONE}</p></div>"
+        "<div class='shareInfo'><p>Share this on your feeds</p></div></article>",
+        BODY,
+    ),
+    (  # ...and a camel-cased state flag ("isPaywall") names no chrome
+        f"<div class='x'>{MENU}</div><div id='article' class='isPaywall'><div class='content'>"
+        f"{POST}</div></div><div class='box'><p>{TWO} {ONE} {TWO}</p></div>",
+        BODY,
+    ),
+    (  # a teaser that links elsewhere is a card; one that links nowhere is the post's lead
+        "<article><div class='teaser'><p>The lead of the post, in a block its theme calls a"
+        f" teaser.</p></div>{POST}<div class='teaser'><p><a href='/other/'>Another post</a>"
+        " and a line about it.</p></div></article>",
+        f"The lead of the post, in a block its theme calls a teaser.\n\n{BODY}",
+    ),
+    (  # a run-together footer ("entryfooter") and the post's metadata block are chrome
+        f"<article><div class='postmeta'><p>Posted on Tuesday by Jane</p></div>{POST}"
+        "<div class='entryfooter'><p>Filed under things, comments closed</p></div></article>",
+        BODY,
+    ),
+    (  # a "Write a comment" button before the post heads no comments section
+        "<article><div class='row'><div class='left'><div class='comment-link'>"
+        "<a href='#discussion'>Write a comment</a></div></div>"
+        f"<div class='main'>{POST}</div></div></article>",
+        BODY,
+    ),
     (  # a short teaser line before the content element is not a lead
         "<article><header><h1>A title</h1><p class='lead'>Read on.</p></header>"
         f"<div class='entry-content'>{POST}</div></article>",

@@ -30,8 +30,8 @@ CONTENT_SELECTORS: tuple[str, ...] = (
 )
 
 # Words in a class or id (split at "-" and "_") that name chrome wherever they appear
-# ("^word": only as the first word; "word*": any word it begins, for run-together names
-# such as "cookiebar"),
+# ("^word": only as the first word; "word*" and "*word": any word it begins or ends, for
+# run-together names such as "cookiebar" and "entryfooter"),
 # for themes whose exact class names no list can foresee ("content-replies",
 # "post-share-bar", "yarpp-related-widget"). A match holding most of the body is kept.
 CHROME_NAME_WORDS: dict[str, frozenset[str]] = {
@@ -40,15 +40,17 @@ CHROME_NAME_WORDS: dict[str, frozenset[str]] = {
     ),
     "sharing": frozenset("share sharing sharedaddy addtoany a2a social socials".split()),
     "related posts": frozenset(
-        "related yarpp recommended recommendation recommendations teaser teasers upsell crosssell "
+        "related yarpp recommended recommendation recommendations upsell crosssell "
         "affiliatelinks".split()
     ),
+    # A teaser that links to another page; one without a link is the post's own lead.
+    "teasers": frozenset("teaser teasers".split()),
     "author box": frozenset("authorbox author-bio".split()),
     "navigation": frozenset(
         "breadcrumb breadcrumbs pagination pager navigation navbar prev previous".split()
     ),
     "controls": frozenset("button buttons btn icon icons toolbar rating ratings".split()),
-    "page chrome": frozenset("footer masthead topbar".split()),
+    "page chrome": frozenset("footer masthead topbar *footer".split()),
     "subscription and ads": frozenset(
         "newsletter subscribe subscription signup advert advertisement ads promo sponsor "
         "sponsored affiliate disclosure disclaimer copyright".split()
@@ -56,6 +58,8 @@ CHROME_NAME_WORDS: dict[str, frozenset[str]] = {
     # Page builders wrap the post itself in "elementor-widget": only a leading word counts.
     "sidebars and widgets": frozenset("^sidebar ^widget ^widgets".split()),
     "captions": frozenset("caption captions credit credits legend".split()),
+    # The post's date, author and terms: read as metadata, never as the body's words.
+    "post metadata": frozenset("meta metadata postmeta postmetadata entrymeta".split()),
     "notices": frozenset("cookie cookies consent gdpr cookie* gdpr*".split()),
     "overlays": frozenset(
         "paywall modal dialog popup overlay lightbox login registration pop-up".split()

@@ -62,6 +62,9 @@ _NAME_WORDS = {word: concept for concept, words in CHROME_NAME_WORDS.items() for
 _NAME_PREFIXES = tuple(
     (word.rstrip("*"), concept) for word, concept in _NAME_WORDS.items() if word.endswith("*")
 )
+_NAME_SUFFIXES = tuple(
+    (word.lstrip("*"), concept) for word, concept in _NAME_WORDS.items() if word[0] == "*"
+)
 _HEADINGS = [(concept, re.compile(rx)) for concept, rx in CHROME_HEADINGS.items()]
 _LINES = re.compile(CHROME_LINES)
 _LEADS = [(concept, re.compile(rx)) for concept, rx in CHROME_LEADS.items()]
@@ -73,6 +76,12 @@ DATELINE_MAX_CHARS = 60
 # Three or more siblings alike, each a heading and a link: a grid of teasers.
 TEASER_MIN_CARDS = 3
 _WORD_SPLIT = re.compile(r"[-_]")
+# A teaser-named block is chrome when it links elsewhere (a card); else it is the lead.
+TEASERS = "teasers"
+_LINKS_ELSEWHERE = etree.XPath("boolean(.//a[@href and not(starts-with(@href, '#'))])")
+_UNLINKED_TEXTS = etree.XPath(".//text()[not(ancestor::a)]", smart_strings=False)
+# Where a camel-cased name starts a word ("relatedItems", "shareInfo").
+_CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 # A class naming a layout wrapper ("content-sidebar-wrap") names no chrome, whatever its words.
 # Nor does a state flag ("has-sidebar", "no-comments", "with-ads", "paywall-on"), nor a
 # term's class.
@@ -125,7 +134,10 @@ def chrome_concept(tag: Element) -> str | None:
     names, tag_id = tag.get("class"), tag.get("id")
     if not names and not tag_id:
         return None
-    return _concept_of(names, tag_id)
+    concept = _concept_of(names, tag_id)
+    if concept == TEASERS and not _LINKS_ELSEWHERE(tag):
+        return None
+    return concept
 
 
 @lru_cache(maxsize=8192)
@@ -137,17 +149,21 @@ def _concept_of(class_attribute: str | None, tag_id: str | None) -> str | None:
     if tag_id:
         names.append(tag_id)
     for name in names:
-        name = name.lower().split("--")[0]  # a BEM modifier ("Section--Ads") hosts, not is
+        name = name.split("--")[0]  # a BEM modifier ("Section--Ads") hosts, not is
+        name = _CAMEL_HUMP.sub("-", name).lower()
+        words = _WORD_SPLIT.split(name)
         if _LAYOUT_NAME.search(name):
             continue
         if _AUTHOR_BOX.search(name):
             return "author box"
-        words = _WORD_SPLIT.split(name)
         for word in (name, "^" + name, "^" + words[0], *words):
             if word in _NAME_WORDS:
                 return _NAME_WORDS[word]
         for prefix, concept in _NAME_PREFIXES:
             if any(word.startswith(prefix) for word in words):
+                return concept
+        for suffix, concept in _NAME_SUFFIXES:
+            if any(word.endswith(suffix) for word in words):
                 return concept
     return None
 
@@ -177,10 +193,13 @@ def strip_headed_chrome(root: Element) -> None:
     """Remove the sections that a chrome heading opens ("Comments", "Related posts")."""
     total = text_length(root)
     for heading in list(root.iterdescendants(_HEADING_LIKE)):
-        if heading.tag not in _HEADING_TAGS and text_length(heading) > HEADING_LIKE_CHARS:
+        styled = heading.tag not in _HEADING_TAGS
+        if styled and text_length(heading) > HEADING_LIKE_CHARS:
             continue
         if (concept := heading_concept(text_of(heading))) is None or not attached(heading, root):
             continue
+        if styled and concept.startswith("comments") and _is_link(heading):
+            continue  # a button to the comment form ("Write a comment"), heading nothing
         section = _headed_section(heading, root)
         if section is not None and (
             concept == "comments" or text_length(section) <= CHROME_MAX_SHARE * total
@@ -200,6 +219,11 @@ def headed_by_chrome(block: Element) -> bool:
     if not concept.startswith(("comments", "related posts")):
         return False
     return _text_before(heading, block) <= HEADING_LEAD_CHARS
+
+
+def _is_link(block: Element) -> bool:
+    """True when all of `block`'s text is a link's (or `block` is inside a link)."""
+    return not any(text.strip() for text in _UNLINKED_TEXTS(block))
 
 
 def _headed_section(heading: Element, root: Element) -> Element | None:
