@@ -219,6 +219,62 @@ BODY_TABLE = [
         f"<div class='main'>{POST}</div></div></article>",
         BODY,
     ),
+    *(  # short lines that are chrome in any language: sharing, view counts, PDF downloads
+        (f"<article>{POST}{line}</article>", BODY)
+        for line in (
+            "<p>Aufrufe: 1.204</p>",
+            "<p><a href='/a.pdf'>Pressemitteilung als PDF</a></p>",
+            "<p>PDF version</p>",
+            "<p>Dieses Skript als PDF herunterladen</p>",
+        )
+    ),
+    (  # sections headed "Weiterlesen" or "Schlagworte zum Thema" are chrome
+        f"<article>{POST}<div><h3>Zum Weiterlesen:</h3><p><a href='/x/'>Ein anderer Beitrag</a>"
+        "</p></div><div><h4>Schlagworte zum Thema</h4><p>Recht, Arbeit</p></div></article>",
+        BODY,
+    ),
+    (  # a picture's caption or credit by its name ("image-subtitle", "c-picture__source"),
+        # or by its words ("Abbildung: ...")
+        f"<article>{POST}<div class='image-subtitle'>The building in spring</div>"
+        "<span class='c-picture__source'>Agency</span><p>Abbildung: Vergleich der Jahre</p>"
+        "</article>",
+        BODY,
+    ),
+    (  # a standfirst in a plain div beside the title stays with the post
+        "<div class='text'><div class='box'><h1>A title</h1><div class='intro'>"
+        f"{ONE} {TWO}</div></div><p>{ONE}</p></div>",
+        f"{ONE} {TWO}\n\n{ONE}",
+    ),
+    (  # a form, an aside or a "widget-area" wrapping the post is no chrome; a small one is
+        f"<article><form class='product'><div class='desc'>{POST}</div><select><option>S"
+        "</option></select></form><aside><p>Related things</p></aside></article>",
+        BODY,
+    ),
+    (  # tag lists, announcements, buy boxes and embedded cards of other posts are chrome
+        f"<article>{POST}<div class='taglist'>Recht, Arbeit</div><div class='community-notice'>"
+        "This post is from the community.</div><div class='buybox'>Buy access now</div>"
+        "<blockquote class='wp-embedded-content'><a href='/other/'>Another post</a>"
+        "</blockquote><div class='newsteaser'><a href='/n/'>More news</a></div></article>",
+        BODY,
+    ),
+    (  # customer reviews beside a product description are not the page's text
+        f"<div class='product'><div class='description'>{POST * 3}</div>"
+        "<div id='product_reviews'>"
+        + "".join(
+            f"<div class='r'><p>{TWO} {ONE} Five stars, review {n}.</p></div>" for n in range(2)
+        )
+        + "</div></div>",
+        "\n\n".join([BODY] * 3),
+    ),
+    (  # sibling parts are weighed net of their forms: a recipe's header with its rating
+        # forms does not outweigh its ingredients beside it
+        "<main>"
+        f"<article class='head'><p>{ONE}</p>"
+        + "".join(f"<form><label>{TWO} {ONE}</label></form>" for _ in range(6))
+        + "</article><article class='ingredients'><ul><li>200 g flour, sifted</li>"
+        "<li>100 g butter, soft</li></ul></article></main>",
+        f"{ONE}\n\n200 g flour, sifted\n\n100 g butter, soft",
+    ),
     (  # a short teaser line before the content element is not a lead
         "<article><header><h1>A title</h1><p class='lead'>Read on.</p></header>"
         f"<div class='entry-content'>{POST}</div></article>",

@@ -38,13 +38,16 @@ CHROME_NAME_WORDS: dict[str, frozenset[str]] = {
     "comments": frozenset(
         "comments commentlist comment-list replies respond disqus trackbacks pingbacks".split()
     ),
+    "customer reviews": frozenset("reviews".split()),
     "sharing": frozenset("share sharing sharedaddy addtoany a2a social socials".split()),
     "related posts": frozenset(
         "related yarpp recommended recommendation recommendations upsell crosssell "
         "affiliatelinks".split()
     ),
     # A teaser that links to another page; one without a link is the post's own lead.
-    "teasers": frozenset("teaser teasers".split()),
+    "teasers": frozenset("teaser teasers *teaser *teasers".split()),
+    "term lists": frozenset("tags taglist tagcloud".split()),
+    "announcements": frozenset("notice notices".split()),
     "author box": frozenset("authorbox author-bio".split()),
     "navigation": frozenset(
         "breadcrumb breadcrumbs pagination pager navigation navbar prev previous".split()
@@ -53,7 +56,7 @@ CHROME_NAME_WORDS: dict[str, frozenset[str]] = {
     "page chrome": frozenset("footer masthead topbar *footer".split()),
     "subscription and ads": frozenset(
         "newsletter subscribe subscription signup advert advertisement ads promo sponsor "
-        "sponsored affiliate disclosure disclaimer copyright".split()
+        "sponsored affiliate disclosure disclaimer copyright buybox".split()
     ),
     # Page builders wrap the post itself in "elementor-widget": only a leading word counts.
     "sidebars and widgets": frozenset("^sidebar ^widget ^widgets".split()),
@@ -93,7 +96,10 @@ CHROME_HEADINGS: dict[str, str] = {
         r"|follow us( on .*)?|(support|donate to) .*|become a (member|supporter)"
         r"|(did you )?(like|enjoy) (this|it)\?.*|like it\? share it!?"
     ),
-    "tags and topics": r"(tags?|topics?|keywords?|categories|filed under)",
+    "tags and topics": (
+        r"(tags?|topics?|keywords?|categories|filed under)|schlagw[oö]rte?( zum thema)?"
+        r"|stichw[oö]rter?|mots[- ]cl[ée]s|etiquetas|palabras clave|parole chiave|tagi"
+    ),
     "tables of contents": (
         r"(table of )?contents|inhaltsverzeichnis|inhalt|sommaire|índice|indice|spis treści"
     ),
@@ -119,6 +125,7 @@ CHROME_HEADINGS: dict[str, str] = {
         r"|(aktuelle|neueste|beliebte) (artikel|beiträge|nachrichten|news)|top[- ]?themen"
         r"|lesen sie (auch|mehr|weiter)|lesetipps?|mehr (von|aus|zu|interessantes|artikel) ?.*"
         r"|noch mehr .*|das könnte dich .*|news|aktuelles|nachrichten und pressemeldungen"
+        r"|(zum )?weiterlesen|lesetipp|mehr zum lesen"
         r"|sur le même sujet|à lire aussi|(articles|publications) similaires|lire aussi"
         r"|les plus (lus|populaires)|(les )?dernières (nouvelles|actualités)|vidéos sur le sujet"
         r"|(artículos|entradas|publicaciones|noticias) relacionad[ao]s"
@@ -154,6 +161,9 @@ CHROME_LINES = (
     r"|leer más|leia mais|leggi (tutto|di più)|czytaj (dalej|więcej)|(print|drucken|imprimer"
     r"|imprimir|stampa|drukuj)( (this|article|recipe|artikel|rezept|seite|page))?"
     r"|share( this( article| post)?)?|(artikel )?teilen|partager|compartir|condividi"
+    r"|((diesen|den) )?(artikel|beitrag|seite) (teilen|empfehlen)|mit freunden teilen"
+    r"|(\d[\d.,]* )?(views|aufrufe|zugriffe|visites|visualizzazioni|visualizaciones)( ?: ?[\d.,]*)?"
+    r"|.{0,40}\b(als|as|en|in) pdf( herunterladen| download(en)?)?|pdf[- ]?(version|download)"
     r"|udostępnij|-? ?(advertisement|anzeige|werbung|publicidad|publicité|pubblicità"
     r"|reklama) ?-?"
 )
@@ -210,6 +220,7 @@ CHROME_LEADS: dict[str, str] = {
     ),
     "captions": (
         r"(foto|fotos|photo|photos|image|bild|bildquelle|titelbild|credit|credits|crédits?"
+        r"|abbildung|abb\.|grafik|illustration"
         r"|quelle|source|fuente|fonte|źródło)\s?:|(photo|photograph|image) by |fot\. |© |\(c\) "
         r"|.{0,60}(/|\||©) ?(getty images|dpa|afp|reuters|ap|shutterstock|istock|imago|wenn\.com"
         r"|picture alliance|unsplash|pixabay|keystone)$"
@@ -225,6 +236,12 @@ LEAD_NAME_WORDS = frozenset(
 AUTHOR_BOX_NAME = (
     r"author.*(box|bio|info|desc|card|section|intro|detail|about|profile|note|wrap)"
     r"|about.?(the.?)?author|autor.*(box|info|bio)"
+)
+# Class names that are a picture's caption or credit ("image-subtitle", "c-picture__source",
+# "img-metadata"), whatever their other words.
+CAPTION_NAME = (
+    r"(image|img|picture|photo|bild|foto|figure)[-_]*(subtitle|source|credits?|caption"
+    r"|metadata|copyright|untertitel|unterschrift|quelle)"
 )
 
 # Elements that are never the post's container, nor hold it.
@@ -267,6 +284,7 @@ CHROME_SELECTORS: dict[str, tuple[str, ...]] = {
         ".yarpp-related",
         ".related",
         ".crp_related",
+        ".wp-embedded-content",
     ),
     "author box": (
         ".author-bio",

@@ -45,6 +45,7 @@ FIRST_WRAPPER_SELECTOR = "[role=main]"
 SELECTOR_MIN_SHARE = 0.5
 _DESCEND_TAGS = ("div", "section", "article", "main")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_NET_OF_TAGS = ("form", "nav", "aside", "footer", "select")
 # The paragraphs of a page that may be prose: one inside a link is a card's teaser.
 _PROSE_PARAGRAPHS = etree.XPath(".//p[not(ancestor::a)]")
 # Sibling candidates holding this share of the best one's prose are parts of the post; one
@@ -104,8 +105,19 @@ def _with_sibling_parts(best: Element, found: list[Element]) -> Element:
     parts = [tag for tag in found if tag.getparent() is parent and not _is_teaser(tag)]
     if parent is None or len(parts) < 2 or best not in parts:
         return best
-    others = sum(prose_length(tag) for tag in parts if tag is not best)
-    return parent if others >= SIBLING_PARTS_SHARE * prose_length(best) else best
+    others = sum(_net_prose(tag) for tag in parts if tag is not best)
+    return parent if others >= SIBLING_PARTS_SHARE * _net_prose(best) else best
+
+
+def _net_prose(tag: Element) -> int:
+    """Unlinked text of `tag` outside its forms, menus and other chrome tags."""
+    inner = set(tag.iterdescendants(*_NET_OF_TAGS))
+    chrome = sum(
+        text_length(element)
+        for element in inner
+        if not any(parent in inner for parent in element.iterancestors(*_NET_OF_TAGS))
+    )
+    return max(0, prose_length(tag) - chrome)
 
 
 def _is_teaser(tag: Element) -> bool:

@@ -16,6 +16,7 @@ from lxml import etree
 
 from indexer.extract.chrome import (
     AUTHOR_BOX_NAME,
+    CAPTION_NAME,
     CHROME_HEADINGS,
     CHROME_LEADS,
     CHROME_LINES,
@@ -25,6 +26,7 @@ from indexer.extract.chrome import (
 )
 from indexer.extract.dates import is_dateline
 from indexer.extract.parse import (
+    BLOCK_TAGS,
     Element,
     Vocabulary,
     attached,
@@ -45,6 +47,9 @@ ALWAYS_CHROME = frozenset(("comments", "notices"))
 # ...unless it is a list and the rest of the body is a post of this many characters.
 CHROME_REST_CHARS = 1000
 _LIST_TAGS = ("ul", "ol", "dl")
+# Chrome that some themes wrap the whole post in (a shop's product form, an <aside> or a
+# "widget-area" column around the post): chrome only when it holds less than that share.
+_WRAPPING_CHROME = frozenset(("form", "aside", *CHROME_SELECTORS["sidebars and widgets"]))
 # A chrome heading may have this much text before it in its section (a "back to top" link).
 HEADING_LEAD_CHARS = 40
 CHROME_LINE_MAX_CHARS = 80
@@ -69,6 +74,7 @@ _HEADINGS = [(concept, re.compile(rx)) for concept, rx in CHROME_HEADINGS.items(
 _LINES = re.compile(CHROME_LINES)
 _LEADS = [(concept, re.compile(rx)) for concept, rx in CHROME_LEADS.items()]
 _AUTHOR_BOX = re.compile(AUTHOR_BOX_NAME)
+_CAPTION = re.compile(CAPTION_NAME)
 # A pointer to other posts is at most this long; a picture's credit, this.
 LEAD_MAX_CHARS = 200
 CREDIT_MAX_CHARS = 150
@@ -123,10 +129,14 @@ def strip_chrome(root: Element, vocabulary: Vocabulary) -> None:
     present = [selector for selector in _CHROME if vocabulary.may_match(selector)]
     if not present:
         return
+    total = text_length(root)
     for selector in present:  # each match goes, whatever the order
         for tag in css_select(root, selector):
-            if tag is not root and attached(tag, root):
-                remove(tag)
+            if tag is root or not attached(tag, root):
+                continue
+            if selector in _WRAPPING_CHROME and text_length(tag) > CHROME_MAX_SHARE * total:
+                continue
+            remove(tag)
 
 
 def chrome_concept(tag: Element) -> str | None:
@@ -156,6 +166,8 @@ def _concept_of(class_attribute: str | None, tag_id: str | None) -> str | None:
             continue
         if _AUTHOR_BOX.search(name):
             return "author box"
+        if _CAPTION.search(name):
+            return "captions"
         for word in (name, "^" + name, "^" + words[0], *words):
             if word in _NAME_WORDS:
                 return _NAME_WORDS[word]
@@ -337,12 +349,21 @@ def strip_title_block(root: Element, title: Element | None) -> None:
 
 
 def _has_own_lead(block: Element, root: Element) -> bool:
-    """Whether `block` holds a paragraph of prose that the rest of `root` does not repeat."""
-    leads = [p for p in block.iter("p") if len(text_of(p).split()) >= LEAD_MIN_WORDS]
+    """Whether `block` holds a paragraph of prose (a `p`, or a `div` of text alone) that the
+    rest of `root` does not repeat."""
+    leads = [
+        p
+        for p in block.iter("p", "div")
+        if (p.tag == "p" or not _holds_blocks(p)) and len(text_of(p).split()) >= LEAD_MIN_WORDS
+    ]
     if not leads:
         return False
     rest = " ".join(text_of(root).replace(text_of(block), " ").split())
     return any(" ".join(text_of(p).split()) not in rest for p in leads)
+
+
+def _holds_blocks(element: Element) -> bool:
+    return any(child.tag in BLOCK_TAGS for child in element.iterdescendants())
 
 
 def _own_text_length(block: Element, title: Element) -> int:
