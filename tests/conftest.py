@@ -27,6 +27,7 @@ from helpers import (
     build_index,
     needs_shared,
 )
+from wordpress import wordpress_site  # noqa: F401  (a session fixture)
 
 from indexer.api import IndexSummary
 from searchweb.web.app import create_app
