@@ -1,32 +1,43 @@
 """Print every extraction table in one run, with the command behind each.
 
-`make eval` runs this. Four tables, each measured, never copied from a file:
-  1. answer-key checks per site (../shared/bench/extraction/score_gold.py, via `extract-json`);
-  2. post detection over the corpora's posts/ and nonpost/ folders;
-  3. the Zyte article benchmark (single pages, no site learning), scored by score.py;
-  4. extraction speed in pages per CPU-second on the sowrey corpus.
+`make eval` runs this. Every figure is measured in the run, never copied from a file:
+  1.  answer-key checks per site (../shared/bench/extraction/score_gold.py, via `extract-json`);
+  1b. the same checks with each site's template learnt first, as the indexer reads pages;
+  1c. each corpus's posts/ folder indexed from scratch, and a copy of it under another path;
+  2.  post detection page by page over posts/ and nonpost/, and each corpus indexed as a
+      site (posts/ and nonpost/ together, include_pages on): its static pages become
+      pages, nothing else from nonpost/ is indexed;
+  3.  the Zyte article benchmark and trafilatura's evaluation set, postsearch beside
+      trafilatura 2.3.1 (quality, and pages per CPU-second on one pinned CPU);
+  4.  extraction speed on the sowrey corpus, single pages and with its template.
 
 `python bench/eval_extraction.py extract-json PATH...` prints the same JSON Lines as
 `postsearch extract --json`, so the answer-key scorer can be run without the web package.
+`python bench/eval_extraction.py TABLE` prints one table (gold, learned, folders, detect,
+peers, speed).
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import importlib.util
 import json
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from eval_peers import run_trafilatura, score  # noqa: E402
+
+from indexer.api import IndexOptions, WhooshPostStore, index_sources  # noqa: E402
 from indexer.errors import PageError  # noqa: E402
 from indexer.extract.dates import to_iso  # noqa: E402
 from indexer.extract.learn import learn_template  # noqa: E402
@@ -38,10 +49,39 @@ from searchweb.cli.extract import extraction_record  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 BENCH = SHARED / "bench" / "extraction"
-GOLD_SITES = ("fixtures/seed-site", "corpora/sowrey", "corpora/wasp", "corpora/artsy")
-CORPORA = ("sowrey", "wasp", "artsy")
+CORPORA = ("sowrey", "wasp", "artsy", "brunomiguel", "bulimov")
+GOLD_SITES = ("fixtures/seed-site", *(f"corpora/{corpus}" for corpus in CORPORA))
 ZYTE = BENCH / "article-extraction-benchmark"
+TRAFILATURA = BENCH / "trafilatura-eval"
 PYTHON = sys.executable
+# The static pages among each corpus's nonpost/ pages, as read by hand: a page of its own
+# text (about, a résumé, a colophon, a member's profile, a privacy note, a review list).
+# Everything else there is a listing, an archive, a search page, a soft-404, a redirect,
+# an undated draft or a theme's demo.
+STATIC_PAGES = {
+    "sowrey": ("/about/", "/about/resume/"),
+    "wasp": (
+        "/about/",
+        "/about/colophon/",
+        "/about/members/",
+        "/about/members/adactio/",
+        "/action/",
+        "/learn/",
+        "/press/",
+    ),
+    "artsy": ("/open-source/",),
+    "brunomiguel": ("/about/", "/privacidade/"),
+    "bulimov": (
+        "/about/",
+        "/etc/",
+        "/lists/",
+        "/lists/diy/",
+        "/reviews/",
+        "/reviews/books/",
+        "/video-games/",
+    ),
+}
+TARGETS = {"trafilatura-eval": 0.930, "article-extraction-benchmark": 0.965}
 
 
 def extract_json(paths: list[str]) -> None:
@@ -106,60 +146,123 @@ def corpus_pages(folder: Path) -> Iterator[RawPage]:
         yield RawPage(str(file), page_url(file.relative_to(folder), None), file.read_bytes())
 
 
-def is_post(page: RawPage, template: SiteTemplate | None = None) -> tuple[bool, str]:
+def verdict(page: RawPage, template: SiteTemplate | None = None) -> tuple[str | None, str]:
+    """("post" | "page" | None, why not), for one page read on its own."""
     try:
         result = extract(page, template=template)
     except PageError as error:
-        return False, error.reason
-    return result.is_post, result.skip_reason or ""
+        return None, error.reason
+    return (result.post.kind if result.is_post else None), result.skip_reason or ""
+
+
+def _index(sources: list[Path], where: Path):
+    return index_sources(sources, WhooshPostStore(where), options=IndexOptions(workers=2))
+
+
+def folders_table() -> None:
+    """Each corpus's posts/ indexed from scratch, then a copy of it under another path."""
+    _heading("1c. posts/ indexed from scratch, and copied under another path", [])
+    print(f"{'corpus':<13}{'posts':>7}{'posts/':>16}{'a copy elsewhere':>20}")
+    for corpus in CORPORA:
+        posts = SHARED / "corpora" / corpus / "posts"
+        files = len(html_files(posts))
+        with tempfile.TemporaryDirectory() as scratch:
+            first = _index([posts], Path(scratch) / "a")
+            copy = Path(scratch) / "old-mirror" / "site" / "posts"
+            shutil.copytree(posts, copy)
+            second = _index([Path(scratch) / "old-mirror"], Path(scratch) / "b")
+        cells = [
+            f"{len(run.indexed)}/{files} {_pct(len(run.indexed), files)}" for run in (first, second)
+        ]
+        print(f"{corpus:<13}{files:>7}{cells[0]:>16}{cells[1]:>20}")
+        for run in (first, second):
+            for skip in run.skipped:
+                print(f"   not indexed: {skip.location}: {skip.reason}")
 
 
 def detection_table(show: bool) -> None:
-    _heading("2. Post detection (posts/ indexed, nonpost/ skipped)", ["eval_extraction.py"])
-    print(f"{'corpus':<10}{'template':<10}{'posts indexed':>18}{'nonpost skipped':>20}")
+    _heading("2. Post detection, page by page (posts/ as posts; nonpost/: pages or skipped)", [])
+    print(f"{'corpus':<13}{'template':<9}{'posts':>15}{'static pages':>16}{'others skipped':>18}")
     for corpus in CORPORA:
         folder = SHARED / "corpora" / corpus
         learnt = learn_template(site_pages(folder))
         for label, template in (("none", None), ("learnt", learnt)):
-            posts = [(p, *is_post(p, template)) for p in corpus_pages(folder / "posts")]
-            other = [(p, *is_post(p, template)) for p in corpus_pages(folder / "nonpost")]
-            hit = sum(ok for _, ok, _ in posts)
-            skipped = sum(not ok for _, ok, _ in other)
-            print(
-                f"{corpus:<10}{label:<10}{hit:>8}/{len(posts):<5}{_pct(hit, len(posts)):>7}"
-                f"{skipped:>9}/{len(other):<5}{_pct(skipped, len(other)):>7}"
-            )
-            if show:
-                for page, ok, why in posts:
-                    if not ok:
-                        print(f"   post skipped: {page.location}: {why}")
-                for page, ok, _ in other:
-                    if ok:
-                        print(f"   nonpost kept: {page.location}")
+            _detection_row(corpus, label, template, show)
+    _site_runs()
 
 
-def zyte_predictions(out: Path) -> None:
-    truth = json.loads((ZYTE / "ground-truth.json").read_text(encoding="utf-8"))
-    with out.open("w", encoding="utf-8") as handle:
-        for page_id, gold in truth.items():
-            html = gzip.decompress((ZYTE / "html" / f"{page_id}.html.gz").read_bytes())
-            page = RawPage(page_id, gold.get("url") or "https://example.invalid/", html)
-            try:
-                text = extract(page).post.body
-            except PageError:
-                text = ""
-            handle.write(json.dumps({"id": page_id, "text": text}, ensure_ascii=False) + "\n")
+def _detection_row(corpus: str, label: str, template, show: bool) -> None:
+    folder = SHARED / "corpora" / corpus
+    wanted = set(STATIC_PAGES[corpus])
+    posts = [(p, *verdict(p, template)) for p in corpus_pages(folder / "posts")]
+    other = [(p, *verdict(p, template)) for p in corpus_pages(folder / "nonpost")]
+    hit = sum(kind == "post" for _, kind, _ in posts)
+    pages = sum(kind == "page" for p, kind, _ in other if p.url in wanted)
+    skipped = sum(kind is None for p, kind, _ in other if p.url not in wanted)
+    rest = len(other) - len(wanted)
+    print(
+        f"{corpus:<13}{label:<9}{hit:>6}/{len(posts):<4}{_pct(hit, len(posts)):>5}"
+        f"{pages:>8}/{len(wanted):<3}{_pct(pages, len(wanted)):>5}"
+        f"{skipped:>10}/{rest:<3}{_pct(skipped, rest):>5}"
+    )
+    if show:
+        for page, kind, why in posts:
+            if kind != "post":
+                print(f"   post read as {kind or why}: {page.location}")
+        for page, kind, why in other:
+            if kind != ("page" if page.url in wanted else None):
+                print(f"   nonpost read as {kind or why}: {page.location}")
 
 
-def zyte_table(keep: Path | None = None) -> None:
+def _site_runs() -> None:
+    """Each corpus indexed as one site: posts/ and nonpost/ together, include_pages on."""
+    print("\nEach corpus indexed as a site (posts/ + nonpost/, include_pages on, the pipeline):")
+    print(f"{'corpus':<13}{'posts':>12}{'pages':>12}{'unexpected':>12}")
+    for corpus in CORPORA:
+        folder = SHARED / "corpora" / corpus
+        with tempfile.TemporaryDirectory() as scratch:
+            run = _index([folder / "posts", folder / "nonpost"], Path(scratch))
+        files = len(html_files(folder / "posts"))
+        pages = {urlsplit(url).path for url in run.static_pages}
+        wanted = set(STATIC_PAGES[corpus])
+        unexpected = sorted(pages - wanted) + run.failed
+        print(
+            f"{corpus:<13}{len(run.indexed):>7}/{files:<4}{len(pages & wanted):>7}/"
+            f"{len(wanted):<4}{len(unexpected):>8}"
+        )
+        for item in unexpected:
+            print(f"   unexpected: {item}")
+
+
+def peers_table(keep: Path | None) -> None:
+    """postsearch and trafilatura 2.3.1 on both benchmarks, side by side in one run."""
     with tempfile.TemporaryDirectory() as scratch:
-        preds = (keep or Path(scratch)) / "postsearch.jsonl"
-        zyte_predictions(preds)
-        argv = [PYTHON, str(BENCH / "score.py"), str(ZYTE), str(preds), "--n-bootstrap", "200"]
-        if keep:
-            argv += ["--per-doc", str(keep / "per-doc.jsonl")]
-        _heading("3. Zyte article benchmark (single pages, no site learning)", argv)
-        subprocess.run(argv, check=False)
+        out = keep or Path(scratch)
+        argv = [PYTHON, str(Path(__file__).with_name("eval_peers.py")), "predict"]
+        for bench in ("article-extraction-benchmark", "trafilatura-eval"):
+            subprocess.run([*argv, bench, str(out)], check=True)
+        peer = run_trafilatura(out)
+        scoring = [PYTHON, str(BENCH / "run_peers.py"), "--score-only", "--out-dir", str(out)]
+        _heading("3. Zyte article benchmark and trafilatura-eval, beside trafilatura", peer)
+        print(f"$ {' '.join(shlex.quote(a) for a in scoring)}")
+        score(out)
+        _verdicts(json.loads((out / "results.json").read_text()))
+
+
+def _verdicts(results: dict) -> None:
+    print()
+    for bench, target in TARGETS.items():
+        rows = results[bench]
+        key = "shingle4.macro.f1" if bench == "article-extraction-benchmark" else "f1"
+        ours, theirs = rows["postsearch"], rows["trafilatura"]
+        f1, peer_f1 = ours["metrics"][key], theirs["metrics"][key]
+        speed = ours["timing"]["pages_per_s"]
+        peer_speed = theirs["timing"]["pages_per_s"]
+        print(
+            f"{bench}: F1 {f1:.3f} (target {target:.3f}: {'met' if f1 >= target else 'MISSED'}; "
+            f"trafilatura {peer_f1:.3f}); {speed:.1f} pages/CPU-s against trafilatura's "
+            f"{peer_speed:.1f} ({speed / peer_speed:.2f}x)"
+        )
 
 
 def speed_table() -> None:
@@ -172,7 +275,7 @@ def speed_table() -> None:
     for label, used in (("single pages", None), ("with the site template", template)):
         start = time.process_time()
         for page in pages:
-            is_post(page, used)
+            verdict(page, used)
         seconds = time.process_time() - start
         print(
             f"{label:<24}{len(pages)} pages in {seconds:5.1f} CPU-s: "
@@ -186,7 +289,7 @@ def _heading(title: str, argv: list[str]) -> None:
 
 
 def _pct(part: int, whole: int) -> str:
-    return f"{100.0 * part / whole:.1f}%" if whole else "-"
+    return f"{100.0 * part / whole:.0f}%" if whole else "-"
 
 
 def main() -> None:
@@ -194,7 +297,7 @@ def main() -> None:
     parser.add_argument("what", nargs="?", default="all")
     parser.add_argument("paths", nargs="*")
     parser.add_argument("--show", action="store_true", help="list misdetected pages")
-    parser.add_argument("--keep", type=Path, help="keep Zyte predictions in this folder")
+    parser.add_argument("--keep", type=Path, help="keep the benchmarks' predictions here")
     args = parser.parse_args()
     if args.what == "extract-json":
         extract_json(args.paths)
@@ -202,12 +305,15 @@ def main() -> None:
     tables = {
         "gold": gold_table,
         "learned": gold_learned_table,
-        "zyte": lambda: zyte_table(args.keep),
+        "folders": folders_table,
+        "detect": lambda: detection_table(args.show),
+        "peers": lambda: peers_table(args.keep),
         "speed": speed_table,
     }
-    for name in ("gold", "learned", "detect", "zyte", "speed"):
+    for name, table in tables.items():
         if args.what in ("all", name):
-            detection_table(args.show) if name == "detect" else tables[name]()
+            table()
+            sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -27,6 +27,10 @@ class RawPage:
     content: bytes
 
 
+POST_KIND = "post"
+PAGE_KIND = "page"
+
+
 @dataclass(frozen=True)
 class Section:
     """A heading of a post's body: where its text starts in the body, and its anchor.
@@ -42,7 +46,11 @@ class Section:
 
 @dataclass(frozen=True)
 class Post:
-    """A blog post as the index stores it: the extractor's output, the store's input."""
+    """A blog post as the index stores it: the extractor's output, the store's input.
+
+    `kind` is "post", or "page" for a static page of the site (about, contact, a campaign
+    page), which is indexed too when the site's settings include pages.
+    """
 
     url: str
     title: str
@@ -54,6 +62,7 @@ class Post:
     tags: tuple[str, ...] = ()
     language: str = "en"
     sections: tuple[Section, ...] = ()
+    kind: str = POST_KIND
 
 
 @dataclass(frozen=True)
@@ -91,8 +100,9 @@ UNKNOWN_SKIP_REASON = "not a post (the next --full run records why)"
 class IndexSummary:
     """What one indexing run did, printed at its end and returned to callers and tests.
 
-    Every page the run met is in exactly one of `indexed`, `skipped`, `failed` or the
-    `unchanged` count; of the unchanged, `unchanged_posts` hold a post and the others are
+    Every page the run met is in exactly one of `indexed` (posts), `static_pages` (indexed
+    as pages), `skipped`, `failed` or the `unchanged` count; of the unchanged,
+    `unchanged_posts` hold a post, `unchanged_pages` a static page, and the others are
     counted by the reason they are not posts, as an earlier run found it. `not_found` are
     addresses that do not exist (broken links), which are no pages. `warnings` are problems
     that did not stop the run nor lose a post (the posts are indexed; something that only
@@ -100,10 +110,12 @@ class IndexSummary:
     """
 
     indexed: list[str] = field(default_factory=list)
+    static_pages: list[str] = field(default_factory=list)  # indexed as pages
     skipped: list[Skip] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     unchanged: int = 0
     unchanged_posts: int = 0
+    unchanged_pages: int = 0
     unchanged_skips: dict[str, int] = field(default_factory=dict)
     deleted: list[str] = field(default_factory=list)
     refused_deletes: list[str] = field(default_factory=list)
@@ -118,7 +130,8 @@ class IndexSummary:
     @property
     def pages(self) -> int:
         """How many pages the run met."""
-        return len(self.indexed) + len(self.skipped) + len(self.failed) + self.unchanged
+        indexed = len(self.indexed) + len(self.static_pages)
+        return indexed + len(self.skipped) + len(self.failed) + self.unchanged
 
     def skip_reasons(self, with_unchanged: bool = False) -> dict[str, int]:
         """Skipped pages counted by reason, most common first; `with_unchanged` adds the

@@ -76,6 +76,8 @@ class Settings:
     crawl_max_pages: int = 50_000
     crawl_max_page_bytes: int = 10_000_000
     crawl_timeout: float = 20.0
+    # Static pages (about, contact, a campaign page) are indexed beside the posts, as pages.
+    include_pages: bool = True
     # Extraction overrides for an odd theme (CSS selectors); empty means automatic.
     content_selector: str = ""
     ignore_selectors: tuple[str, ...] = ()

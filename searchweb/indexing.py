@@ -78,6 +78,7 @@ def reindex_page(url: str, settings: Settings, lock_timeout: float) -> IndexSumm
         crawl_options(settings, start_url=settings.site_url),
         settings.site_url,
         selector_overrides(settings),
+        include_pages=settings.include_pages,
     )
 
 

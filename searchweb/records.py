@@ -14,7 +14,9 @@ from math import ceil
 from searchweb.query.dates import DateRange
 
 SORTS = ("relevance", "newest", "oldest")
-FACET_NAMES = ("year", "category", "author", "tag")
+FACET_NAMES = ("year", "category", "author", "tag", "type")
+# What a result is: a post, or a static page of the site (about, contact...).
+TYPES = ("post", "page")
 
 
 @dataclass(frozen=True)
@@ -26,9 +28,12 @@ class Filters:
     author: tuple[str, ...] = ()
     tag: tuple[str, ...] = ()
     dates: DateRange | None = None
+    type: tuple[str, ...] = ()  # "post", "page"
 
     def is_empty(self) -> bool:
-        return not (self.year or self.category or self.author or self.tag or self.dates)
+        return not (
+            self.year or self.category or self.author or self.tag or self.dates or self.type
+        )
 
     def to_dict(self) -> dict:
         dates = self.dates or DateRange()
@@ -37,6 +42,7 @@ class Filters:
             "category": list(self.category),
             "author": list(self.author),
             "tag": list(self.tag),
+            "type": list(self.type),
             "from": dates.start.isoformat() if dates.start else None,
             "to": dates.end.isoformat() if dates.end else None,
         }
@@ -121,6 +127,7 @@ class Hit:
     tags: list[str]
     score: float
     sub_results: list[SubResult] = field(default_factory=list)
+    type: str = "post"  # or "page": a static page of the site
 
     def to_dict(self) -> dict:
         # Not dataclasses.asdict: its deep copy was 5% of an API answer's time.

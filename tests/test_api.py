@@ -94,12 +94,13 @@ def test_wordpress_s_parameter_works_on_the_page(engine_client):
     assert count.startswith(f"{api['total']} results for sourdough"), count
 
 
-def test_health_reports_the_post_count(engine_client, demo_expected):
+def test_health_reports_the_post_and_page_counts(engine_client, demo_expected):
     data = engine_client.get("/health").get_json()
     assert data == {
         "status": "ok",
         "version": data["version"],
         "posts": len(demo_expected["posts"]),
+        "pages": len(demo_expected["pages"]),
     }
 
 

@@ -119,7 +119,8 @@ def test_index_crawls_a_site_given_by_url_then_guards_against_mass_deletion(tmp_
             shutil.rmtree(root / post)
         guarded = run("index", server.url, "--index", str(index), env=env)
         assert guarded.returncode == 1
-        assert "refused to delete 3 of 6 posts" in guarded.stderr
+        # the six posts and the about page, which is indexed as a static page
+        assert "refused to delete 3 of 7 indexed posts and pages" in guarded.stderr
         assert "--allow-mass-delete" in guarded.stderr
         allowed = run("index", server.url, "--index", str(index), "--allow-mass-delete", env=env)
         assert allowed.returncode == 0 and re.search(r"deleted\s+3 posts", allowed.stdout)

@@ -11,10 +11,12 @@ import pytest
 from indexer.extract.dates import (
     MAX_YEAR,
     MIN_YEAR,
+    UrlDate,
     date_from_url,
     parse_iso_date,
     parse_visible_date,
     to_iso,
+    url_date,
 )
 
 ISO_CASES = [
@@ -29,6 +31,9 @@ ISO_CASES = [
     ("2023.05.04", date(2023, 5, 4)),
     ("2023-05-04T10:22:00.000+0000", date(2023, 5, 4)),
     ("2023-05-04T10:22:00.123456-05:00", date(2023, 5, 4)),
+    # Go's default time format, which Hugo themes print with {{ .Date }}.
+    ("2023-01-01 10:28:10 +0800 +0800", date(2023, 1, 1)),
+    ("2024-08-18 13:34:54 +0200 CEST", date(2024, 8, 18)),
     ("20230504T102200Z", date(2023, 5, 4)),
     ("  2023-05-04\n", date(2023, 5, 4)),
     # The local date as written is kept: no conversion to UTC moves it to the next day.
@@ -100,6 +105,18 @@ VISIBLE_CASES = [
     ("17 OKTOBER 2018", date(2018, 10, 17)),
     ("4 DE MAYO DE 2023", date(2023, 5, 4)),
     ("4 agosto 2023", date(2023, 8, 4)),
+    ("31 de março de 2022", date(2022, 3, 31)),
+    # Genitive month names (Slavic, Finnish), year-first names (Hungarian), CJK.
+    ("27 января 2024 г.", date(2024, 1, 27)),
+    ("15 września 2021", date(2021, 9, 15)),
+    ("3. května 2019", date(2019, 5, 3)),
+    ("12. toukokuuta 2020", date(2020, 5, 12)),
+    ("2022. március 31.", date(2022, 3, 31)),
+    ("3 Mayıs 2021", date(2021, 5, 3)),
+    ("2024年1月27日", date(2024, 1, 27)),
+    ("２０２４年１月２７日", date(2024, 1, 27)),
+    ("2024년 1월 27일", date(2024, 1, 27)),
+    ("Tuesday, March 4, 2008", date(2008, 3, 4)),
     # Common abbreviations, with or without their dot.
     ("3 janv. 2021", date(2021, 1, 3)),
     ("3 Dez. 2021", date(2021, 12, 3)),
@@ -134,14 +151,14 @@ VISIBLE_CASES = [
 
 URL_CASES = [
     ("/2023/05/04/slug/", date(2023, 5, 4)),
-    ("/2023/05/slug/", date(2023, 5, 1)),
+    ("/2023/05/slug/", None),  # a month, not a day: the URL never invents the day
     ("/blog/2014/06/17/x", date(2014, 6, 17)),
     ("/2023-05-04-slug", date(2023, 5, 4)),
     ("https://example.com/2023/05/04/slug/", date(2023, 5, 4)),
     ("https://example.com/archives/2019/1/9.html", date(2019, 1, 9)),
-    ("https://example.com/2023/05/", date(2023, 5, 1)),
-    ("https://example.com/2023/05/10-things-i-learned/", date(2023, 5, 1)),
-    ("https://example.com/2023/05/45/", date(2023, 5, 1)),
+    ("https://example.com/2023/05/", None),
+    ("https://example.com/2023/05/10-things-i-learned/", None),
+    ("https://example.com/2023/05/45/", None),
     ("/posts/2021_12_24_holidays.html", date(2021, 12, 24)),
     ("example.com/2023/05/04/slug", date(2023, 5, 4)),
     ("/2023/05/04/slug/?page=2#comments", date(2023, 5, 4)),
@@ -156,6 +173,16 @@ URL_CASES = [
     ("https://2019.example.com/?date=2019/05/04", None),
     ("", None),
     ("http://[broken/2023/05/04/", None),
+]
+
+URL_PARTS_CASES = [
+    ("/2023/05/04/slug/", UrlDate(2023, 5, 4)),
+    ("/2023/05/slug/", UrlDate(2023, 5)),
+    ("https://example.com/2023/05/45/", UrlDate(2023, 5)),
+    ("/2008/03/first-post.html", UrlDate(2008, 3)),
+    ("/1/01/01/draft/", None),  # Hugo's zero date: no year at all
+    ("/2023/13/slug/", None),
+    ("/about/", None),
 ]
 
 TO_ISO_CASES = [
@@ -177,6 +204,23 @@ MONTH_NAMES = {
     "pt": "janeiro fevereiro março abril maio junho "
     "julho agosto setembro outubro novembro dezembro",
     "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+    "sv": "januari februari mars april maj juni juli augusti september oktober november december",
+    "da": "januar februar marts april maj juni juli august september oktober november december",
+    "no": "januar februar mars april mai juni juli august september oktober november desember",
+    "fi": "tammikuuta helmikuuta maaliskuuta huhtikuuta toukokuuta kesäkuuta heinäkuuta "
+    "elokuuta syyskuuta lokakuuta marraskuuta joulukuuta",
+    "hu": "január február március április május június július augusztus szeptember október "
+    "november december",
+    "ro": "ianuarie februarie martie aprilie mai iunie iulie august septembrie octombrie "
+    "noiembrie decembrie",
+    "tr": "Ocak Şubat Mart Nisan Mayıs Haziran Temmuz Ağustos Eylül Ekim Kasım Aralık",
+    "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "ru-nominative": "Январь Февраль Март Апрель Май Июнь Июль Август Сентябрь Октябрь Ноябрь "
+    "Декабрь",
+    "uk": "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
+    "pl": "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października "
+    "listopada grudnia",
+    "cs": "ledna února března dubna května června července srpna září října listopadu prosince",
 }
 
 
@@ -193,6 +237,19 @@ def test_parse_visible_date(text: str, expected: date | None) -> None:
 @pytest.mark.parametrize(("url", "expected"), URL_CASES)
 def test_date_from_url(url: str, expected: date | None) -> None:
     assert date_from_url(url) == expected
+
+
+@pytest.mark.parametrize(("url", "expected"), URL_PARTS_CASES)
+def test_url_date_keeps_what_the_url_knows(url: str, expected: UrlDate | None) -> None:
+    assert url_date(url) == expected
+
+
+def test_a_url_month_confirms_a_page_date_of_that_month_only() -> None:
+    month = UrlDate(2008, 3)
+    assert month.agrees(date(2008, 3, 4))
+    assert not month.agrees(date(2008, 4, 3))
+    assert UrlDate(2008, 3, 4).agrees(date(2008, 3, 4))
+    assert not UrlDate(2008, 3, 4).agrees(date(2008, 3, 5))
 
 
 @pytest.mark.parametrize(("value", "expected"), TO_ISO_CASES)

@@ -42,10 +42,11 @@ def test_every_post_is_indexed_and_nothing_failed(demo_index, demo_expected):
     assert _paths(summary.indexed) == set(demo_expected["posts"])
 
 
-def test_no_listing_or_static_page_is_indexed(demo_index, demo_expected):
+def test_no_listing_is_indexed_and_the_static_page_is_indexed_as_a_page(demo_index, demo_expected):
     _, summary = demo_index
     reasons = {skip.location.split("demo-site/", 1)[1]: skip.reason for skip in summary.skipped}
     assert set(reasons) == set(demo_expected["nonposts"])
+    assert _paths(summary.static_pages) == set(demo_expected["pages"]) == {"/about/"}
     # One page of each kind, skipped for what it is.
     kinds = {
         "index.html": "home page",
@@ -54,7 +55,6 @@ def test_no_listing_or_static_page_is_indexed(demo_index, demo_expected):
         "category/community/page/2/index.html": "pagination",
         "author/priya-raman/index.html": "author archive",
         "2019/index.html": "date archive",
-        "about/index.html": "static page",
         "404.html": "not found page",
     }
     assert {path: reasons[path] for path in kinds} == kinds

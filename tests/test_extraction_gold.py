@@ -23,6 +23,8 @@ FLOORS = {
     "corpora/sowrey": 70,
     "corpora/wasp": 70,
     "corpora/artsy": 70,
+    "corpora/brunomiguel": 59,
+    "corpora/bulimov": 60,
 }
 
 
@@ -91,6 +93,26 @@ BODY_TABLE = [
         "<div class='menu'><p><a href='/'>Home</a> <a href='/b'>Blog</a></p></div>"
         f"<div class='x'><div class='y'>{POST}</div><div class='z'>{POST}</div></div>",
         "The post's own words, long enough to be the body of a real post here.\n\n"
+        "The post's own words, long enough to be the body of a real post here.",
+    ),
+    (  # a "Tags:" line of term links at the end of the post is taxonomy, not text
+        f"<article>{POST}<p>Tags: <a href='/tag/roses/'>Roses</a>, "
+        "<a href='/tag/compost/'>Compost</a></p></article>",
+        "The post's own words, long enough to be the body of a real post here.",
+    ),
+    (  # term links run together in a box, named by no class the rules know
+        f"<article>{POST}<div class='x9'><a href='/tags/a/'>Alpha</a>"
+        "<a href='/categories/b/'>Beta</a></div></article>",
+        "The post's own words, long enough to be the body of a real post here.",
+    ),
+    (  # a term link inside a sentence is part of the sentence
+        "<article><p>I wrote about <a href='/tag/python/'>Python</a> before, in a post long "
+        "enough to be the body.</p></article>",
+        "I wrote about Python before, in a post long enough to be the body.",
+    ),
+    (  # WordPress names the post's terms in its classes: "newsletter" there is a term
+        "<article class='post type-post status-publish category-no-newsletter'>"
+        f"<div class='entry-content'>{POST}</div></article>",
         "The post's own words, long enough to be the body of a real post here.",
     ),
     (  # a headed section that holds most of the body is the body, whatever its heading

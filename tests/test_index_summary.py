@@ -54,9 +54,10 @@ def test_the_bar_counts_pages_of_a_known_total_then_announces_each_step(capsys, 
     assert _final_bar(err) == (files, files)
     assert " pages/s" in err
     after_bar = err[err.rindex(f"{files}/{files}") :]
-    written = len(summary.indexed)
-    assert written > 40
-    steps = [f"Committing the index ({written} posts written, 0 deleted)"]
+    written, pages = len(summary.indexed), len(summary.static_pages)
+    assert written > 40 and pages >= 1  # the demo's about page is indexed as a page
+    also = f" and {pages} page{'s' if pages > 1 else ''}"
+    steps = [f"Committing the index ({written} posts{also} written, 0 deleted)"]
     steps += ["Saving what this run saw", "Writing the list files"]
     positions = [after_bar.find(step) for step in steps]
     assert -1 not in positions and positions == sorted(positions), after_bar
@@ -91,7 +92,10 @@ def test_a_crawl_bar_counts_pages_and_broken_links_are_counted_apart(capsys, tmp
     assert gone not in {item.url for item in again.not_found}
     # An incremental crawl reads the links of the pages that changed, and reports theirs.
     assert {item.linked_from for item in again.not_found} == {server.url + posts[1]}
-    assert again.posts_in_index == 5
+    # The copy's static pages are indexed as pages, and unchanged the second time.
+    pages = len(summary.static_pages)
+    assert again.unchanged_pages == pages and not again.static_pages
+    assert again.posts_in_index == 5 + pages
     text = _printed(summary)
     count = len(summary.not_found)
     assert re.search(rf"not found\s+{count} broken links \(404 or 410\):", text), text
@@ -113,28 +117,42 @@ def test_the_summary_of_a_new_index_a_rebuild_and_an_incremental_run(tmp_path):
     pages = len(list(DEMO_SITE.rglob("*.html")))
     index = str(tmp_path / "index")
     first = _cli("index", str(DEMO_SITE), "--index", index)
-    counts = re.search(r"indexed\s+(\d+) posts\n\s+skipped\s+(\d+) not posts\n", first.stdout)
+    lines = r"indexed\s+(\d+) posts\n\s+(\d+) static pages?\n\s+skipped\s+(\d+) not posts\n"
+    counts = re.search(lines, first.stdout)
     assert counts, first.stdout
-    posts, skipped = int(counts[1]), int(counts[2])
-    assert posts > 40 and skipped > 40 and posts + skipped == pages, first.stdout
+    posts, static, skipped = int(counts[1]), int(counts[2]), int(counts[3])
+    assert posts > 40 and skipped > 40 and posts + static + skipped == pages, first.stdout
     full = _cli("index", str(DEMO_SITE), "--index", index, "--full")
     for done in (first, full):
         assert done.returncode == 0, done.stderr
         assert "unchanged" not in done.stdout and "deleted" not in done.stdout, done.stdout
-        assert f"indexed       {posts} posts\n  skipped       {skipped} not posts\n" in done.stdout
+        assert re.search(lines, done.stdout).groups() == counts.groups(), done.stdout
     again = _cli("index", str(DEMO_SITE), "--index", index)
     out = again.stdout
     assert again.returncode == 0, again.stderr
     assert re.search(rf"^Read {pages} pages into ", out), out
     assert re.search(r"indexed\s+0 posts \(new or changed\)", out), out
-    assert re.search(rf"unchanged\s+{posts} posts", out), out
+    assert re.search(rf"unchanged\s+{posts} posts\n\s+{static} static pages?\n", out), out
     # The breakdown stays: what the site holds besides its posts, as the last runs found it.
     assert re.search(rf"skipped\s+{skipped} not posts \({skipped} unchanged\)", out), out
     tags = re.search(r"^\s+(\d+) tag archive$", first.stdout, re.MULTILINE)
     assert tags and re.search(rf"^\s+{tags[1]} tag archive$", out, re.MULTILINE), out
     assert re.search(r"deleted\s+0 posts", out), out
     for done in (first, full, again):
-        assert done.stdout.rstrip().endswith(f"The index holds {posts} posts."), done.stdout
+        held = f"The index holds {posts + static} posts and static pages."
+        assert done.stdout.rstrip().endswith(held), done.stdout
+    # Without static pages: they are read again, skipped for what they are, and deleted.
+    config = tmp_path / "posts-only.toml"
+    config.write_text("include_pages = false\n", encoding="utf-8")
+    off = _cli("--config", str(config), "index", str(DEMO_SITE), "--index", index).stdout
+    assert re.search(rf"skipped\s+{skipped + static} not posts \({skipped} unchanged\)", off), off
+    assert re.search(rf"^\s+{static} static page$", off, re.MULTILINE), off
+    assert re.search(rf"deleted\s+{static} posts?$", off, re.MULTILINE), off
+    assert off.rstrip().endswith(f"The index holds {posts} posts."), off
+    # And back: read again, indexed as pages.
+    on = _cli("index", str(DEMO_SITE), "--index", index).stdout
+    assert re.search(rf"indexed\s+0 posts \(new or changed\)\n\s+{static} static pages?\n", on), on
+    assert on.rstrip().endswith(f"The index holds {posts + static} posts and static pages."), on
 
 
 def test_one_page_one_post_one_failure_in_the_singular(tmp_path):

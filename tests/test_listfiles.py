@@ -193,8 +193,8 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_a_run_that_indexes_no_post_ends_with_its_summary(tmp_path):
-    pages = tmp_path / "pages"  # a static page and archives: no post among them
-    for relative in ("about", "category/gardening", "tag/bees", "2021", "page/2"):
+    pages = tmp_path / "pages"  # archives: nothing to index among them
+    for relative in ("category/gardening", "tag/bees", "2021", "page/2"):
         (pages / relative).mkdir(parents=True)
         shutil.copyfile(DEMO_SITE / relative / "index.html", pages / relative / "index.html")
     index_dir = tmp_path / "index"

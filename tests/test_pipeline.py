@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 from helpers import DEMO_SITE, FIXTURES, build_index
 
 from indexer.errors import IndexLockedError, SourceError
 from indexer.extract.address import resolve_address
+from indexer.extract.parse import Element, parse_html
 from indexer.index import WhooshPostStore, open_existing
 from indexer.pipeline.run import index_sources
 from indexer.sources.folder import page_url
@@ -53,9 +53,9 @@ def test_page_url_from_folder_path(relative, base, url):
     assert page_url(Path(relative), base) == url
 
 
-def _page(canonical: str, links: int = 0) -> BeautifulSoup:
+def _page(canonical: str, links: int = 0) -> Element:
     anchors = "".join(f"<a href='https://site.example/p{i}'>p</a>" for i in range(links))
-    return BeautifulSoup(f"<link rel=canonical href='{canonical}'>{anchors}", "lxml")
+    return parse_html(f"<link rel=canonical href='{canonical}'>{anchors}").root
 
 
 @pytest.mark.parametrize(

@@ -80,6 +80,16 @@ def test_widget_enter_on_a_result_opens_that_post(page, widget_servers):
 
 
 @pytest.mark.browser
+def test_widget_marks_a_static_page(page, widget_servers):
+    page.goto(widget_servers.allowed.url + "/")
+    box = page.get_by_role("combobox", name="Search this blog")
+    box.press_sequentially("editors", delay=20)  # a word only the About page has
+    first = page.get_by_role("listbox", name="Search results").get_by_role("option").first
+    expect(first.locator("div")).to_have_text([re.compile("About"), "Page", re.compile("editors")])
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
 def test_widget_is_refused_on_an_origin_not_allowed(page, widget_servers):
     page.goto(widget_servers.refused.url + "/")
     box = page.get_by_role("combobox", name="Search this blog")  # the script itself loaded

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from helpers import DEMO_SOURCE, indexed_paths
-from wordpress import ADMIN_PASSWORD, ADMIN_USER, TOKEN, markdown_html
+from wordpress import ADMIN_PASSWORD, ADMIN_USER, POST_SOURCES, TOKEN, markdown_html
 
 pytestmark = pytest.mark.deploy
 
@@ -21,11 +21,12 @@ BODY = markdown_html(
 )
 
 
-def _published(site) -> set[str]:
+def _published(site, types: tuple[str, ...] = ("post",)) -> set[str]:
     return set(
         site.php(
-            "$result = array_map('get_permalink', get_posts(['post_type' => 'post',"
-            " 'post_status' => 'publish', 'numberposts' => -1, 'fields' => 'ids']));"
+            "$result = array_map('get_permalink', get_posts(['post_type' => $args['types'],"
+            " 'post_status' => 'publish', 'numberposts' => -1, 'fields' => 'ids']));",
+            types=list(types),
         )
     )
 
@@ -62,13 +63,16 @@ def _log_in(page, site) -> None:
     page.wait_for_url(f"{site.url}/wp-admin/**")
 
 
-def test_the_crawl_indexed_every_published_post_and_no_archive(wordpress_stack):
+def test_the_crawl_indexed_every_published_post_and_page_and_no_archive(wordpress_stack):
     site = wordpress_stack.site
     sitemap = httpx.get(f"{site.url}/wp-sitemap.xml", timeout=10).text
     for kind in ("posts-post", "posts-page", "taxonomies-category", "users"):
         assert f"wp-sitemap-{kind}-1.xml" in sitemap  # archives and pages were offered
-    published = {urlsplit(url).path.lstrip("/") for url in _published(site)}
-    assert len(published) == 4
+    posts = {urlsplit(url).path.lstrip("/") for url in _published(site)}
+    assert len(posts) == len(POST_SOURCES)
+    # Static pages (WordPress's sample page) are indexed too, as pages (include_pages).
+    published = {urlsplit(url).path.lstrip("/") for url in _published(site, ("post", "page"))}
+    assert published > posts
     assert indexed_paths(wordpress_stack.index_dir) == published
 
 

@@ -1427,10 +1427,15 @@ def render_post_pages(site: Site) -> list[tuple[str, str]]:
     return pages
 
 
-def write_expected(post_pages: list[tuple[str, str]], other_pages: list[tuple[str, str]]) -> None:
-    """Record which generated HTML files are posts and which are not."""
+def write_expected(
+    post_pages: list[tuple[str, str]],
+    static_pages: list[tuple[str, str]],
+    other_pages: list[tuple[str, str]],
+) -> None:
+    """Record which generated HTML files are posts, static pages, and neither."""
     expected = {
         "posts": sorted(path for path, _ in post_pages),
+        "pages": sorted(path for path, _ in static_pages),
         "nonposts": sorted(file_for(path) for path, _ in other_pages),
     }
     EXPECTED_FILE.write_text(json.dumps(expected, indent=2) + "\n", encoding="utf-8", newline="\n")
@@ -1442,18 +1447,21 @@ def main() -> None:
     load_comments(posts)
     site = build_site(posts)
     post_pages = render_post_pages(site)
-    other_pages = [render_about(site), render_not_found(site)]
+    static_pages = [render_about(site)]
+    other_pages = [render_not_found(site)]
     for listing in all_listings(site):
         other_pages += render_listing(site, listing)
     if OUT_DIR.exists():
         shutil.rmtree(OUT_DIR)
-    for path, text in post_pages + other_pages:
+    for path, text in post_pages + static_pages + other_pages:
         write_output(file_for(path), text)
     write_output("feed/index.xml", render_feed(site))
     write_output("sitemap.xml", render_sitemap(site))
     write_output("wp-content/themes/riverside/style.css", STYLESHEET)
-    write_expected(post_pages, other_pages)
-    print(f"{len(post_pages)} posts, {len(other_pages)} other pages -> {OUT_DIR}")
+    write_expected(post_pages, static_pages, other_pages)
+    print(
+        f"{len(post_pages)} posts, {len(static_pages) + len(other_pages)} other pages -> {OUT_DIR}"
+    )
 
 
 if __name__ == "__main__":

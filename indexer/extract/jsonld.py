@@ -8,17 +8,16 @@ breadcrumbs. Only the article objects matter here; broken JSON is skipped, not f
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-
-from bs4 import BeautifulSoup
+from collections.abc import Iterable, Iterator
 
 ARTICLE_TYPES = frozenset({"Article", "BlogPosting", "NewsArticle", "Report", "TechArticle"})
 
 
-def json_ld_articles(soup: BeautifulSoup) -> Iterator[dict]:
-    for script in soup.find_all("script", type="application/ld+json"):
+def json_ld_articles(blocks: Iterable[str]) -> Iterator[dict]:
+    """The article objects of a page's JSON-LD blocks (their texts, as parsing kept them)."""
+    for block in blocks:
         try:
-            data = json.loads(script.string or "")
+            data = json.loads(block)
         except (json.JSONDecodeError, TypeError):
             continue
         yield from (item for item in _walk_ld(data) if _is_article(item))

@@ -1,9 +1,10 @@
 """Learn a site's template while indexing it: a block whose text recurs on many posts is chrome.
 
 Before indexing a site, the pipeline shows a sample of its pages to a TemplateLearner. Only
-the pages that read as posts count (a listing repeats its posts' excerpts), each read on
-its own by the extractor; the blocks whose text recurs on enough of them become the
-SiteTemplate (indexer.extract.template) that every page of the site is then extracted with.
+the pages that read as posts count (a listing repeats its posts' excerpts; static pages
+have layouts of their own), each read on its own by the extractor; the blocks whose text
+recurs on enough of them become the SiteTemplate (indexer.extract.template) that every
+page of the site is then extracted with.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ import random
 from collections import Counter
 from collections.abc import Iterable
 
+from lxml import etree
+
 from indexer.errors import PageError
 from indexer.extract.page import extract
 from indexer.extract.parse import parse_page
 from indexer.extract.template import SiteTemplate, page_blocks
-from indexer.records import Failure, RawPage
+from indexer.records import POST_KIND, Failure, RawPage
 
 # A text must recur on at least this many posts, and this share of the posts seen.
 MIN_RECURRENCES = 3
@@ -24,6 +27,7 @@ RECUR_SHARE = 0.5
 # With fewer posts seen, nothing can be told apart from chance: the template is empty.
 MIN_PAGES = 4
 DEFAULT_SAMPLE = 60
+_PAGEFIND_BODY = etree.XPath("//*[@data-pagefind-body]")
 
 
 class TemplateLearner:
@@ -41,14 +45,15 @@ class TemplateLearner:
     def observe(self, page: RawPage) -> bool:
         """Learn from one page; returns False for a page that is not a post (not counted)."""
         try:
-            if not extract(page).is_post:
+            result = extract(page)
+            if not result.is_post or result.post.kind != POST_KIND:
                 return False
-            soup = parse_page(page)
+            root = parse_page(page).root
         except PageError:
             return False
         self._pages += 1
-        self._pagefind = self._pagefind or soup.find(attrs={"data-pagefind-body": True}) is not None
-        self._counts.update(page_blocks(soup).keys())
+        self._pagefind = self._pagefind or bool(_PAGEFIND_BODY(root))
+        self._counts.update(page_blocks(root).keys())
         return True
 
     def freeze(self) -> SiteTemplate:

@@ -11,12 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 
-from bs4 import BeautifulSoup, Tag
-from soupsieve import SelectorSyntaxError
+from cssselect import SelectorError
 
 from indexer.errors import PostsearchError
 from indexer.extract.dates import parse_iso_date, parse_visible_date
-from indexer.extract.parse import visible_text
+from indexer.extract.parse import (
+    Element,
+    attached,
+    compiled,
+    css_select,
+    remove,
+    text_length,
+    visible_text,
+)
 
 
 class OverrideError(PostsearchError):
@@ -36,11 +43,10 @@ class ExtractionOverrides:
     tag_selector: str = ""
 
     def __post_init__(self) -> None:
-        probe = BeautifulSoup("<p></p>", "lxml")
         for name, selector in self._selectors():
             try:
-                probe.select(selector)
-            except SelectorSyntaxError as error:
+                compiled(selector)
+            except SelectorError as error:
                 raise OverrideError(f"{name}: not a valid CSS selector: {selector!r}") from error
 
     @classmethod
@@ -68,45 +74,45 @@ class ExtractionOverrides:
 NO_OVERRIDES = ExtractionOverrides()
 
 
-def select_content(soup: BeautifulSoup, overrides: ExtractionOverrides) -> Tag | None:
+def select_content(root: Element, overrides: ExtractionOverrides) -> Element | None:
     """The element the content selector names (the largest when several match)."""
     if not overrides.content_selector:
         return None
-    found = soup.select(overrides.content_selector)
-    return max(found, key=lambda tag: len(tag.get_text()), default=None)
+    found = css_select(root, overrides.content_selector)
+    return max(found, key=text_length, default=None)
 
 
-def remove_ignored(root: Tag, overrides: ExtractionOverrides) -> None:
+def remove_ignored(root: Element, overrides: ExtractionOverrides) -> None:
     """Remove what the maintainer said to ignore, in place."""
     for selector in overrides.ignore_selectors:
-        for tag in root.select(selector):
-            if tag is not root and not tag.decomposed:
-                tag.decompose()
+        for tag in css_select(root, selector):
+            if tag is not root and attached(tag, root):
+                remove(tag)
 
 
-def text_of(soup: BeautifulSoup, selector: str) -> str | None:
+def text_of(root: Element, selector: str) -> str | None:
     """The visible text of the first element `selector` names that has any."""
     if not selector:
         return None
-    return next((text for tag in soup.select(selector) if (text := visible_text(tag))), None)
+    return next((text for tag in css_select(root, selector) if (text := visible_text(tag))), None)
 
 
-def texts_of(soup: BeautifulSoup, selector: str) -> list[str]:
+def texts_of(root: Element, selector: str) -> list[str]:
     """The visible text of every element `selector` names, each once, in page order."""
     if not selector:
         return []
     seen: dict[str, None] = {}
-    for tag in soup.select(selector):
+    for tag in css_select(root, selector):
         if text := visible_text(tag):
             seen.setdefault(text, None)
     return list(seen)
 
 
-def date_of(soup: BeautifulSoup, selector: str) -> date | None:
+def date_of(root: Element, selector: str) -> date | None:
     """The date in the element `selector` names: its machine attribute, else its text."""
     if not selector:
         return None
-    for tag in soup.select(selector):
+    for tag in css_select(root, selector):
         for attribute in ("datetime", "content", "title"):
             value = tag.get(attribute)
             if isinstance(value, str) and (found := parse_iso_date(value)):

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import islice
 
-from bs4 import BeautifulSoup, Tag
-
-from indexer.extract.parse import visible_text
+from indexer.extract.parse import Element, visible_text
 from indexer.records import Section
 
 HEADING_TAGS = ("h2", "h3", "h4")
@@ -32,11 +31,12 @@ def slug(text: str) -> str:
     return _SPACES.sub("-", _NOT_SLUG.sub("", plain.lower())).strip("-")
 
 
-def read_sections(soup: BeautifulSoup, body: str) -> tuple[Section, ...]:
-    """The sections of `body`: each heading of the page that stands as a line of it."""
+def read_sections(root: Element, body: str) -> tuple[Section, ...]:
+    """The sections of `body`: each heading of the page (`root`, as the body's extraction
+    left it) that stands as a line of it."""
     found: list[Section] = []
     at = 0
-    for heading in soup.find_all(HEADING_TAGS):
+    for heading in root.iter(*HEADING_TAGS):
         text = visible_text(heading)
         if not text or len(text) > MAX_HEADING_CHARS:
             continue
@@ -63,9 +63,9 @@ def _line_at(body: str, line: str, start: int) -> int:
     return -1
 
 
-def _own_id(heading: Tag) -> str | None:
+def _own_id(heading: Element) -> str | None:
     """The heading's id, else one an anchor inside it carries (`<a id>`, `<a name>`)."""
     candidates = [heading.get("id")]
-    for inner in heading.find_all(("a", "span"), limit=3):
-        candidates += [inner.get("id"), inner.get("name") if inner.name == "a" else None]
+    for inner in islice(heading.iterdescendants("a", "span"), 3):
+        candidates += [inner.get("id"), inner.get("name") if inner.tag == "a" else None]
     return next((c.strip() for c in candidates if isinstance(c, str) and c.strip()), None)

@@ -17,7 +17,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Tag
+from indexer.extract.parse import (
+    Element,
+    attached,
+    linked_length,
+    remove,
+    spaced_text,
+    text_length,
+)
 
 # Blocks whose text is compared across pages.
 TEMPLATE_BLOCK_TAGS = (
@@ -39,12 +46,12 @@ def fingerprint(text: str) -> str:
     return hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
 
 
-def page_blocks(soup: BeautifulSoup) -> dict[str, list[Tag]]:
+def page_blocks(root: Element) -> dict[str, list[Element]]:
     """The page's text blocks grouped by fingerprint."""
-    blocks: dict[str, list[Tag]] = {}
-    scope = soup.body or soup
-    for tag in scope.find_all(TEMPLATE_BLOCK_TAGS):
-        text = tag.get_text(" ")
+    blocks: dict[str, list[Element]] = {}
+    scope = next(root.iter("body"), root)
+    for tag in scope.iterdescendants(TEMPLATE_BLOCK_TAGS):
+        text = spaced_text(tag)
         if len(text) > MAX_BLOCK_CHARS or not any(ch.isalnum() for ch in text):
             continue
         blocks.setdefault(fingerprint(text), []).append(tag)
@@ -59,22 +66,22 @@ class SiteTemplate:
     chrome: frozenset[str] = field(default_factory=frozenset)
     uses_pagefind_body: bool = False
 
-    def strip(self, soup: BeautifulSoup, keep: Tag | None = None) -> int:
-        """Remove this site's recurring blocks from `soup`, in place; returns how many.
+    def strip(self, root: Element, keep: Element | None = None) -> int:
+        """Remove this site's recurring blocks from the page, in place; returns how many.
 
         `keep` (the post's title heading) and its ancestors are never removed.
         """
         if not self.chrome:
             return 0
-        protected = {id(keep), *(id(p) for p in keep.parents)} if keep is not None else set()
+        protected = {keep, *keep.iterancestors()} if keep is not None else set()
         removed = 0
-        for key, tags in page_blocks(soup).items():
+        for key, tags in page_blocks(root).items():
             if key not in self.chrome:
                 continue
             for tag in tags:
-                if tag.decomposed or id(tag) in protected:
+                if tag in protected or not attached(tag, root):
                     continue
-                _section_of(tag, protected).decompose()
+                remove(_section_of(tag, protected))
                 removed += 1
         return removed
 
@@ -103,15 +110,15 @@ class SiteTemplate:
 EMPTY_TEMPLATE = SiteTemplate()
 
 
-def _section_of(tag: Tag, protected: set[int]) -> Tag:
+def _section_of(tag: Element, protected: set[Element]) -> Element:
     """A recurring heading's link-heavy section ("Recent Posts" and its list), else the tag."""
-    parent = tag.parent
-    if tag.name not in ("h1", "h2", "h3", "h4", "h5", "h6") or parent is None:
+    parent = tag.getparent()
+    if tag.tag not in ("h1", "h2", "h3", "h4", "h5", "h6") or parent is None:
         return tag
-    if id(parent) in protected or parent.name in ("body", "html", "[document]"):
+    if parent in protected or parent.tag in ("body", "html"):
         return tag
-    text = len(parent.get_text())
-    linked = sum(len(a.get_text()) for a in parent.find_all("a"))
+    text = text_length(parent)
+    linked = linked_length(parent)
     return parent if text and linked >= SECTION_LINK_SHARE * text else tag
 
 

@@ -25,7 +25,7 @@ from indexer.index.analysis import (
 )
 from indexer.index.listfiles import read_list, read_positions, select_positions
 from indexer.index.manifest import MANIFEST_NAME, SCHEMA_VERSION, read_manifest
-from indexer.index.schema import body_field, build_schema, stored_text, title_field
+from indexer.index.schema import KIND_FIELD, body_field, build_schema, stored_text, title_field
 from indexer.index.segment_cache import SegmentCache
 from indexer.index.storage import open_existing
 from indexer.index.store import PostStore, WhooshPostStore
@@ -63,6 +63,7 @@ from indexer.index.whoosh_internals import (
 __all__ = [
     "DEFAULT_LANGUAGE",
     "INDEX_ONLY_FIELDS",
+    "KIND_FIELD",
     "LENGTH_OF_CODE",
     "MANIFEST_NAME",
     "SCHEMA_VERSION",

@@ -58,6 +58,14 @@ class BodyText(TEXT):
             yield self.spelling_prefix, SpellingWords(self.analyzer)
 
 
+KIND_FIELD = "kind"
+
+
+def kind_field() -> ID:
+    """What a document is: "post" or "page" (a column, for the type facet and the order)."""
+    return ID(stored=True, sortable=True)
+
+
 def build_schema() -> Schema:
     """The Whoosh schema of a postsearch index (see the module docstring for the layout)."""
     fields = {
@@ -67,6 +75,9 @@ def build_schema() -> Schema:
         # Display copies, kept exact (case, accents) for the results page.
         "display": STORED(),
         "date": DATETIME(stored=True, sortable=True),
+        # "post", or "page" for a static page; absent (a post) in indexes written before
+        # pages were indexed, which gain the field on their next write (see KIND_FIELD).
+        KIND_FIELD: kind_field(),
         "language": ID(stored=True),
         "author": TEXT(analyzer=name_analyzer(), stored=True),
         # Exact values for filters and facets; commas separate, so names may hold spaces.

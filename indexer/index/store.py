@@ -19,9 +19,9 @@ from whoosh.writing import CLEAR, IndexWriter
 from indexer.errors import IndexLockedError
 from indexer.index.listfiles import write_missing_lists
 from indexer.index.manifest import read_manifest, write_manifest
-from indexer.index.schema import body_field, pack_text, title_field
+from indexer.index.schema import KIND_FIELD, body_field, kind_field, pack_text, title_field
 from indexer.index.storage import fsync_path, open_existing, open_or_create, sync_manifest
-from indexer.records import Post
+from indexer.records import POST_KIND, Post
 
 # Memory for the writer's postings pool before it sorts runs out to disk; at 128 MB the
 # spills took a third of a 1,200-post build (profiled with py-spy, bench/build.py).
@@ -83,6 +83,7 @@ def post_document(post: Post) -> dict:
             "sections": [[s.offset, s.title, s.anchor] for s in post.sections],
         },
         "language": post.language,
+        KIND_FIELD: post.kind,
         "content": pack_text(post.body),
         "category": ",".join(_keyword(c) for c in post.categories),
         "tag": ",".join(_keyword(t) for t in post.tags),
@@ -95,7 +96,7 @@ def post_document(post: Post) -> dict:
     if post.author:
         document["author"] = post.author
         document["author_name"] = post.author
-    if post.date:
+    if post.date and post.kind == POST_KIND:  # a page is timeless: never in date order
         document["date"] = datetime.combine(post.date, time())
     return document
 
@@ -121,8 +122,11 @@ class WhooshPostStore:
         self.generation: int | None = None
         self._writer: IndexWriter | None = None
         self._languages: set[str] = set()
-        self._before = None  # a reader of the committed index, for contains
-        self._count_before = 0  # its posts: the reader's own count drops with each write
+        # A searcher of the committed index, for contains: the writer's own reader sees the
+        # batch's deletions (a replaced post would look absent), and a term's document
+        # frequency counts deleted posts until a merge (a deleted post would look present).
+        self._before = None
+        self._count_before = 0
 
     def __enter__(self) -> WhooshPostStore:
         index = open_or_create(self.index_dir)
@@ -133,10 +137,12 @@ class WhooshPostStore:
                 f"{self.index_dir} is being written by another indexer "
                 f"(waited {self.lock_timeout:g} s); try again when it has finished"
             ) from error
+        if KIND_FIELD not in self._writer.schema:  # written before pages were indexed
+            self._writer.add_field(KIND_FIELD, kind_field())
         manifest = read_manifest(self.index_dir, missing_ok=True) or {}
         self._languages = set() if self.rebuild else set(manifest.get("languages", []))
         self.generation = index.latest_generation()
-        self._before = self._writer.reader()
+        self._before = index.searcher()
         self._count_before = self._before.doc_count()
         return self
 
@@ -194,7 +200,7 @@ class WhooshPostStore:
 
     def contains(self, url: str) -> bool:
         self._require_writer()
-        return self._before is not None and self._before.doc_frequency("url", url) > 0
+        return self._before is not None and self._before.document_number(url=url) is not None
 
     def doc_count(self) -> int:
         self._require_writer()

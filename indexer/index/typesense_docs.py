@@ -19,10 +19,10 @@ from functools import cache
 from whoosh.analysis import Analyzer
 
 from indexer.index.analysis import name_analyzer, normalize_language, text_analyzer
-from indexer.records import Post
+from indexer.records import POST_KIND, Post
 
 # Bump when FIELDS change: the store refuses a collection of another schema until `--full`.
-TYPESENSE_SCHEMA_VERSION = 1
+TYPESENSE_SCHEMA_VERSION = 2
 
 # Indexed fields (what Typesense keeps in memory). The rest of a document is only stored.
 FIELDS: tuple[dict, ...] = (
@@ -39,6 +39,7 @@ FIELDS: tuple[dict, ...] = (
     {"name": "date", "type": "int64"},  # the day's ordinal; 0 when undated
     {"name": "dated", "type": "int32"},  # 1 or 0: undated posts sort last either way
     {"name": "language", "type": "string", "facet": True},
+    {"name": "kind", "type": "string", "facet": True},  # "post", or "page" (a static page)
     {"name": "words", "type": "string[]", "facet": True},  # distinct unstemmed words
 )
 # Indexed fields a search never needs back (left out of every answer).
@@ -76,9 +77,11 @@ def document_id(url: str) -> str:
 
 
 def post_document(post: Post) -> dict:
-    """The Typesense document for a post (see FIELDS for what each field is for)."""
+    """The Typesense document for a post (see FIELDS for what each field is for). A static
+    page is timeless, as in the Whoosh index: it is stored undated, so never in date order."""
     language = normalize_language(post.language)
     taxonomy = [*post.categories, *post.tags]
+    dated = post.date if post.kind == POST_KIND else None
     document = {
         "id": document_id(post.url),
         "url": post.url,
@@ -86,6 +89,7 @@ def post_document(post: Post) -> dict:
         "body": post.body,
         "summary": post.summary,
         "language": language,
+        "kind": post.kind,
         "body_terms": " ".join(index_terms(f"{post.title}\n{post.body}", language)),
         "title_terms": " ".join(index_terms(post.title, language)),
         "taxonomy_terms": " ".join(index_terms(" ".join(taxonomy))),
@@ -94,14 +98,14 @@ def post_document(post: Post) -> dict:
         "tag_terms": [" ".join(index_terms(name)) for name in post.tags],
         "categories": list(post.categories),
         "tags": list(post.tags),
-        "date": post.date.toordinal() if post.date else 0,
-        "dated": 1 if post.date else 0,
+        "date": dated.toordinal() if dated else 0,
+        "dated": 1 if dated else 0,
         "words": sorted(set(plain_words(f"{post.title}\n{post.body}", language))),
     }
     if post.author:
         document["author"] = post.author
-    if post.date:
-        document["year"] = post.date.year
+    if dated:
+        document["year"] = dated.year
     return document
 
 

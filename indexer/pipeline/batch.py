@@ -56,7 +56,7 @@ def apply_deletions(
     if len(present) > limit and not allowed:
         summary.refused_deletes = sorted(present)
         summary.mass_delete_message = (
-            f"refused to delete {len(present)} of {before} posts (more than "
+            f"refused to delete {len(present)} of {before} indexed posts and pages (more than "
             f"{MASS_DELETE_SHARE:.0%}) in one run: if the site really lost them, run again "
             "with --allow-mass-delete; if not, check the site (a broken deploy or a "
             "missing folder looks like this)"

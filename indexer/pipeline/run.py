@@ -4,7 +4,7 @@ The one module that knows the order of the stages. A source (a folder, a single 
 live site, a WordPress export) becomes a stream of events (indexer.sources.events): a
 page's bytes, "unchanged", "gone", "skipped", "failed". Unchanged pages (same hash, a 304,
 an unmoved sitemap `lastmod`) cost no extraction; changed pages are extracted in a process
-pool (parse once, bs4 on lxml, both cores) and written by the one writer; gone pages are
+pool (parse once with lxml, both cores) and written by the one writer; gone pages are
 deleted, unless that would remove more than a tenth of the index in one run
 (indexer.pipeline.deletions). A page met twice in one run is read once.
 
@@ -21,21 +21,23 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from indexer.errors import SourceError
+from indexer.extract.address import SitePaths
 from indexer.extract.learn import learn_template
+from indexer.extract.page import STATIC_PAGE
 from indexer.extract.template import load_template, save_template
 from indexer.index.store import PostStore
 from indexer.pipeline.batch import Gone, apply_deletions, posts_after, writing
 from indexer.pipeline.progress import Progress, plural
-from indexer.pipeline.workers import Extractor, overrides_from
+from indexer.pipeline.site import check_source, folder_sample, folder_site, source_id, spread
+from indexer.pipeline.workers import Extractor, Reading, overrides_from
 from indexer.records import (
-    MAX_PAGE_BYTES,
+    PAGE_KIND,
+    POST_KIND,
     UNKNOWN_SKIP_REASON,
     Failure,
     IndexSummary,
     NotFound,
     Post,
-    RawPage,
     Skip,
 )
 from indexer.sources.crawl import Crawler, CrawlOptions
@@ -48,7 +50,7 @@ from indexer.sources.events import (
     PageUnchanged,
     PostReady,
 )
-from indexer.sources.folder import file_events, folder_events, html_files, single_page_url
+from indexer.sources.folder import file_events, folder_events, single_page_url
 from indexer.sources.state import (
     CrawlState,
     PageState,
@@ -58,7 +60,6 @@ from indexer.sources.state import (
     validators_of,
 )
 from indexer.sources.wxr import is_wxr, wxr_events
-from indexer.urls import normalize_url
 
 TEMPLATE_SAMPLE = 60
 # A folder run extracts its first pages inline and starts worker processes only past this
@@ -81,6 +82,7 @@ class IndexOptions:
     # Called with the run's summary so far after each page (from the run's own thread), for
     # callers that report progress elsewhere (the server's background crawl).
     on_progress: Callable[[IndexSummary], None] | None = None
+    include_pages: bool = True  # static pages (about, contact) are indexed as pages
 
 
 def index_sources(
@@ -93,8 +95,8 @@ def index_sources(
     """Index every source into `store` in one batch (one commit), incrementally unless
     the store rebuilds (`store.rebuild`, i.e. `--full`)."""
     options = options or IndexOptions(base_url=base_url, progress=progress)
-    sources = [_check_source(source) for source in sources]
-    run = Run(store, options)
+    sources = [check_source(source) for source in sources]
+    run = Run(store, options, site=folder_site(sources, options.base_url))
     with writing(store):
         for source in sources:
             run.index_source(source)
@@ -106,21 +108,13 @@ def index_sources(
     return run.summary
 
 
-def _check_source(source: str | Path) -> str | Path:
-    text = str(source)
-    if text.startswith(("http://", "https://")):
-        return text
-    if not Path(source).exists():
-        raise SourceError(f"{source}: no such file or folder")
-    return Path(source)
-
-
 class Run:
     """The state of one indexing run across its sources."""
 
-    def __init__(self, store: PostStore, options: IndexOptions) -> None:
+    def __init__(self, store: PostStore, options: IndexOptions, site: SitePaths | None = None):
         self.store = store
         self.options = options
+        self.site = site  # the folder sources' pages, for their canonical links
         self.state_dir = Path(store.state_dir) if store.state_dir else None
         self.full = store.rebuild
         self.summary = IndexSummary()
@@ -135,6 +129,7 @@ class Run:
         self._expected: int | None = None  # pages the current source said it holds
         self._pages_before = 0  # pages settled before the current source
         self._crawler: Crawler | None = None
+        self.reading = Reading(None, options.include_pages)
 
     # -- one source ---------------------------------------------------------------
 
@@ -144,6 +139,8 @@ class Run:
             self._learn_from_folder(source)
         state = self.state_for(source_id(source))
         events = self._events(source, state)
+        folder = isinstance(source, Path) and source.is_dir()
+        self.reading = Reading(self.site if folder else None, self.options.include_pages)
         self._expected, self._pages_before = None, self.summary.pages
         self.progress.start(str(source))
         complete = False
@@ -161,14 +158,7 @@ class Run:
 
     def _learn_from_folder(self, folder: Path) -> None:
         """Learn the theme from pages taken evenly across the folder (old and new posts)."""
-        sample = []
-        for file in _spread(html_files(folder), TEMPLATE_SAMPLE):
-            try:
-                if file.stat().st_size > MAX_PAGE_BYTES:
-                    continue
-                sample.append(RawPage(str(file), file.resolve().as_uri(), file.read_bytes()))
-            except OSError:
-                continue
+        sample = folder_sample(folder, TEMPLATE_SAMPLE)
         self.template = learn_template(sample, limit=TEMPLATE_SAMPLE)
         self.template_learned = True
 
@@ -181,6 +171,7 @@ class Run:
             state.forget_all()
         elif next(state.known_keys(), None) is not None:
             self.summary.incremental = True  # there is a last run to compare with
+        state.read_again(self._read_otherwise)
         self.states.append(state)
         return state
 
@@ -198,7 +189,7 @@ class Run:
 
     def _consume(self, events: Iterator[Any], state: CrawlState | None, pool_after: int) -> None:
         buffered: list[PageFetched] = []
-        with Extractor(self.options.workers, pool_after) as extractor:
+        with Extractor(self.options.workers, pool_after, self.reading) as extractor:
             for event in events:
                 self._take(event, buffered, extractor, state)
                 self._tick()
@@ -252,7 +243,7 @@ class Run:
 
     def _learn_and_flush(self, buffered: list[PageFetched], extractor, state) -> None:
         if self._needs_template() and buffered:
-            pages = [e.page for e in _spread(buffered, TEMPLATE_SAMPLE)]
+            pages = [e.page for e in spread(buffered, TEMPLATE_SAMPLE)]
             self.template = learn_template(pages, limit=TEMPLATE_SAMPLE)
         self.template_learned = True
         for event in buffered:
@@ -277,11 +268,22 @@ class Run:
         self._count_unchanged(known)
         return True
 
+    def _read_otherwise(self, known: PageState) -> bool:
+        """Whether the last run read this static page under the other `include_pages`
+        (indexed it as a page, or skipped it as one): its bytes are read again."""
+        if self.options.include_pages:
+            return known.skip_reason == STATIC_PAGE
+        return known.kind == PAGE_KIND
+
     def _count_unchanged(self, known: PageState | None) -> None:
-        """One more unchanged page: a post, or not one for the reason the last run found."""
+        """One more unchanged page: a post, a static page, or not one for the reason the
+        last run found."""
         self.summary.unchanged += 1
         if known is not None and known.doc_url:
-            self.summary.unchanged_posts += 1
+            if known.kind == PAGE_KIND:
+                self.summary.unchanged_pages += 1
+            else:
+                self.summary.unchanged_posts += 1
             return
         reason = (known.skip_reason if known else None) or UNKNOWN_SKIP_REASON
         self.summary.unchanged_skips[reason] = self.summary.unchanged_skips.get(reason, 0) + 1
@@ -332,7 +334,8 @@ class Run:
             if outcome.url not in self._indexed:
                 self.store.replace(outcome)
                 self._indexed.add(outcome.url)
-                self.summary.indexed.append(outcome.url)
+                pages = self.summary.static_pages
+                (self.summary.indexed if outcome.kind == POST_KIND else pages).append(outcome.url)
             else:
                 self.summary.skipped.append(Skip(event.key, outcome.url, "same canonical URL"))
         else:
@@ -341,7 +344,9 @@ class Run:
             self.gone.setdefault(known.doc_url, (None, event.key))
         if state is not None:
             reason = outcome.reason if isinstance(outcome, Skip) else None
-            state.seen(event.key, doc_url=doc_url, skip_reason=reason, **validators_of(event))
+            kind = outcome.kind if isinstance(outcome, Post) else None
+            changes = validators_of(event)
+            state.seen(event.key, doc_url=doc_url, skip_reason=reason, kind=kind, **changes)
 
     # -- end of the run -------------------------------------------------------------
 
@@ -358,7 +363,9 @@ class Run:
     def changes(self) -> str:
         """What the commit writes, for the step's announcement."""
         written, deleted = len(self.summary.indexed), len(self.summary.deleted)
-        return f"{plural(written, 'post')} written, {deleted} deleted"
+        pages = len(self.summary.static_pages)
+        also = f" and {plural(pages, 'page')}" if pages else ""
+        return f"{plural(written, 'post')}{also} written, {deleted} deleted"
 
     def before_commit(self) -> None:
         """The batch is complete: the state learns its pages, as pending, before the commit."""
@@ -376,18 +383,3 @@ class Run:
                 save_template(self.template, self.state_dir)
         self.progress.step("Writing the list files that speed up searching")
         self.summary.warnings.extend(self.store.after_commit())
-
-
-def source_id(source: str | Path) -> str:
-    """The name a source's pages are kept under in the crawl state."""
-    if isinstance(source, str):
-        return "site:" + normalize_url(source)
-    kind = "folder" if source.is_dir() else "file"
-    return f"{kind}:{source.resolve()}"
-
-
-def _spread(items: list, limit: int) -> list:
-    """Up to `limit` items taken evenly across `items` (a sample of the whole site)."""
-    if len(items) <= limit:
-        return list(items)
-    return [items[i * len(items) // limit] for i in range(limit)]

@@ -13,7 +13,8 @@ from typing import Any
 
 from indexer.index.store import PostStore
 from indexer.pipeline.batch import writing
-from indexer.pipeline.run import IndexOptions, Run, source_id
+from indexer.pipeline.run import IndexOptions, Run
+from indexer.pipeline.site import source_id
 from indexer.pipeline.workers import Extractor
 from indexer.records import IndexSummary
 from indexer.sources.crawl import Crawler, CrawlOptions
@@ -28,15 +29,16 @@ def reindex_url(
     crawl: CrawlOptions,
     site_url: str,
     overrides: dict[str, Any] | None = None,
+    include_pages: bool = True,
 ) -> IndexSummary:
     """Fetch one page of the site and index it with the saved template: a post is
     replaced, a page that answers 404/410 has its post deleted."""
-    run = Run(store, IndexOptions(crawl=crawl, overrides=overrides))
+    run = Run(store, IndexOptions(crawl=crawl, overrides=overrides, include_pages=include_pages))
     run.template_learned = True  # one page is no sample: use the saved template or none
     event = Crawler(replace(crawl, start_url=site_url), None).fetch_one(url)
     with writing(store):
         state = run.state_for(source_id(site_url))
-        with Extractor(1) as extractor:
+        with Extractor(1, reading=run.reading) as extractor:
             run.handle(event, extractor, state)
         if isinstance(event, PageGone) and not run.gone:
             run.gone[event.key] = (None, event.key)  # not crawled before: its URL is the key

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
 from typing import Any
 
 from indexer.errors import PageError
+from indexer.extract.address import SitePaths
 from indexer.extract.overrides import ExtractionOverrides
 from indexer.extract.page import extract_post
 from indexer.extract.template import SiteTemplate
@@ -18,12 +20,41 @@ from indexer.records import Failure, Post, RawPage, Skip
 from indexer.sources.events import PageFetched
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What every page of one source is read with, besides the template and overrides:
+    the addresses of a folder run's pages (to tell copies from moved pages), and whether
+    static pages are indexed. Handed to each worker process once, when it starts."""
+
+    site: SitePaths | None = None
+    include_pages: bool = True
+
+
+_WORKER_READING = Reading()
+
+
+def _install(reading: Reading) -> None:
+    """A worker process's start: the source's Reading, once rather than with every page."""
+    global _WORKER_READING
+    _WORKER_READING = reading
+
+
 def extract_one(
-    page: RawPage, template: SiteTemplate | None, overrides: ExtractionOverrides | None
+    page: RawPage,
+    template: SiteTemplate | None,
+    overrides: ExtractionOverrides | None,
+    reading: Reading | None = None,
 ) -> Post | Skip | Failure:
     """Extract one page (in a worker process); every error becomes a Failure record."""
+    reading = reading or _WORKER_READING
     try:
-        return extract_post(page, template=template, overrides=overrides)
+        return extract_post(
+            page,
+            template=template,
+            overrides=overrides,
+            site=reading.site,
+            include_pages=reading.include_pages,
+        )
     except PageError as error:
         return Failure(location=error.location, reason=error.reason)
     except Exception as error:  # a bug or a page that breaks a parser: report it, go on
@@ -42,9 +73,10 @@ class Extractor:
     after `pool_after` pages. Results come back in completion order to the caller, which
     alone writes to the store."""
 
-    def __init__(self, workers: int, pool_after: int = 0) -> None:
+    def __init__(self, workers: int, pool_after: int = 0, reading: Reading | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.pool_after = pool_after  # pages extracted inline before the pool starts
+        self.reading = reading or Reading()
         self._inline = 0
         self._pool: ProcessPoolExecutor | None = None
         self._running: dict[Future, PageFetched] = {}
@@ -56,7 +88,9 @@ class Extractor:
 
     def _start_pool(self) -> None:
         if self.workers > 1 and self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers)
+            self._pool = ProcessPoolExecutor(
+                self.workers, initializer=_install, initargs=(self.reading,)
+            )
             self._pool.submit(_warm_up).result()
 
     def __exit__(self, *exc: object) -> None:
@@ -69,7 +103,7 @@ class Extractor:
             self._start_pool()
         if self._pool is None:
             self._inline += 1
-            yield event, extract_one(event.page, template, overrides)
+            yield event, extract_one(event.page, template, overrides, self.reading)
             return
         future = self._pool.submit(extract_one, event.page, template, overrides)
         self._running[future] = event

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -39,12 +39,13 @@ CREATE TABLE IF NOT EXISTS pages (
     in_sitemap INTEGER NOT NULL DEFAULT 0,
     last_seen REAL NOT NULL,
     skip_reason TEXT,
+    kind TEXT,
     PRIMARY KEY (source, key)
 );
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)
 """
 # Columns added since the first state files; an older file gets them when it is opened.
-_ADDED_COLUMNS = (("skip_reason", "TEXT"),)
+_ADDED_COLUMNS = (("skip_reason", "TEXT"), ("kind", "TEXT"))
 
 
 def content_hash(content: bytes) -> str:
@@ -70,7 +71,9 @@ def validators_of(event: PageFetched | PostReady | object) -> dict[str, object]:
 @dataclass(frozen=True)
 class PageState:
     """One page as the last run left it. `doc_url` is None for a page that is not a post,
-    and `skip_reason` then says why (None in a state saved before reasons were kept)."""
+    and `skip_reason` then says why (None in a state saved before reasons were kept).
+    `kind` is what the page was indexed as ("post" or "page"; None when not indexed, or in
+    a state saved before pages were indexed, whose documents are all posts)."""
 
     key: str
     doc_url: str | None = None
@@ -81,6 +84,7 @@ class PageState:
     in_sitemap: bool = False
     last_seen: float = 0.0
     skip_reason: str | None = None
+    kind: str | None = None
 
 
 class CrawlState:
@@ -105,7 +109,7 @@ class CrawlState:
         try:
             rows = connection.execute(
                 "SELECT key, doc_url, etag, last_modified, content_hash, lastmod, in_sitemap,"
-                " last_seen, skip_reason FROM pages WHERE source = ?",
+                " last_seen, skip_reason, kind FROM pages WHERE source = ?",
                 (self.source,),
             ).fetchall()
             saved = connection.execute(
@@ -115,12 +119,29 @@ class CrawlState:
             connection.close()
         self.stale = generation is not None and (saved is None or int(saved[0]) != generation)
         for row in rows:
-            page = PageState(*row[:6], bool(row[6]), row[7], row[8])
+            page = PageState(*row[:6], bool(row[6]), row[7], row[8], row[9])
             if self.stale:
                 page = PageState(
-                    page.key, page.doc_url, in_sitemap=page.in_sitemap, skip_reason=row[8]
+                    page.key,
+                    page.doc_url,
+                    in_sitemap=page.in_sitemap,
+                    skip_reason=row[8],
+                    kind=row[9],
                 )
             self._pages[row[0]] = page
+
+    def read_again(self, wanted: Callable[[PageState], bool]) -> None:
+        """Forget what tells the pages `wanted` picks unchanged (validators, hash, lastmod),
+        so this run reads them again; what they held is kept."""
+        for key, page in self._pages.items():
+            if wanted(page):
+                self._pages[key] = PageState(
+                    key,
+                    page.doc_url,
+                    in_sitemap=page.in_sitemap,
+                    skip_reason=page.skip_reason,
+                    kind=page.kind,
+                )
 
     def get(self, key: str) -> PageState | None:
         """The page as currently known (including this run's staged changes)."""
@@ -167,8 +188,8 @@ class CrawlState:
             else:
                 connection.execute(
                     "INSERT OR REPLACE INTO pages (source, key, doc_url, etag, last_modified,"
-                    " content_hash, lastmod, in_sitemap, last_seen, skip_reason)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " content_hash, lastmod, in_sitemap, last_seen, skip_reason, kind)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         self.source,
                         key,
@@ -180,6 +201,7 @@ class CrawlState:
                         int(page.in_sitemap),
                         page.last_seen,
                         page.skip_reason,
+                        page.kind,
                     ),
                 )
 

@@ -20,12 +20,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bs4 import BeautifulSoup
 from lxml import etree
 
 from indexer.errors import SourceError
 from indexer.extract.body import make_summary
-from indexer.extract.parse import block_text
+from indexer.extract.parse import block_text, parse_html
 from indexer.extract.titles import clean_title, title_from_words
 from indexer.index.analysis import normalize_language
 from indexer.records import Post, Skip
@@ -163,8 +162,9 @@ def html_text(html: str) -> str:
     """Readable text of an HTML fragment, one paragraph per block."""
     if not html.strip():
         return ""
-    soup = BeautifulSoup(f"<div>{html}</div>", "lxml")
-    return block_text(soup.div) if soup.div else ""
+    document = parse_html(f"<div>{html}</div>")
+    wrapper = document.first("div")
+    return block_text(wrapper) if wrapper is not None else ""
 
 
 def wxr_events(path: Path, state: CrawlState | None) -> Iterator:

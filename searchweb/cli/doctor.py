@@ -30,7 +30,12 @@ from searchweb.engine.backend import cluster_for
 
 def add_command(commands, shared: argparse.ArgumentParser) -> None:
     doctor = commands.add_parser(
-        "doctor", parents=[shared], help="check the backend: nodes, collection, posts"
+        "doctor",
+        parents=[shared],
+        help="check the backend: nodes, collection, posts",
+        description="Check what the server would search: for Whoosh the index directory, "
+        "its schema version and posts; for Typesense each node's health and role, the "
+        "collection behind the alias and its posts.",
     )
     doctor.add_argument("--json", action="store_true", help="print the report as JSON")
     doctor.set_defaults(run=run_doctor)

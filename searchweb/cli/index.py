@@ -4,9 +4,9 @@
 
 Without a source it crawls the config's `site_url`: what cron, the systemd timer and the
 container's nightly job run. The summary's numbers are those of the
-run: pages read, posts indexed, pages that are not posts by reason (unchanged ones too, so
-a quiet incremental run still says what the site holds), failures, deletions, the broken
-links a crawl met, and the posts the index holds.
+run: pages read, posts and static pages indexed, pages that are not posts by reason
+(unchanged ones too, so a quiet incremental run still says what the site holds), failures,
+deletions, the broken links a crawl met, and the posts the index holds.
 
 Exits 0, 1 when some pages failed (the others are indexed) or deletions were refused, and
 2 (through PostsearchError) when the run could not be done at all.
@@ -74,6 +74,7 @@ def run_index(args: argparse.Namespace) -> int:
         workers=args.workers,
         overrides=selector_overrides(settings),
         crawl=crawl_options(settings),
+        include_pages=settings.include_pages,
     )
     summary = index_sources(sources, store, options=options)
     where = settings.index_dir
@@ -119,7 +120,14 @@ def print_summary(summary: IndexSummary, out: TextIO, index_dir: Path | str | No
     for warning in summary.warnings:
         print(f"  warning  {warning}", file=out)
     if summary.posts_in_index is not None:
-        print(f"The index holds {plural(summary.posts_in_index, 'post')}.", file=out)
+        held = summary.posts_in_index
+        # Stores count documents, not kinds: with static pages met, the count holds both.
+        what = "posts and static pages" if _met_pages(summary) and held > 1 else noun(held, "post")
+        print(f"The index holds {held} {what}.", file=out)
+
+
+def _met_pages(summary: IndexSummary) -> bool:
+    return bool(summary.static_pages or summary.unchanged_pages)
 
 
 # The count column starts after the label; lists under a line start where its text does.
@@ -137,8 +145,10 @@ def _counts(summary: IndexSummary, out: TextIO) -> None:
     indexed = len(summary.indexed)
     changed = " (new or changed)" if summary.incremental else ""
     _line(out, "indexed", indexed, noun(indexed, "post") + changed)
+    _pages_line(out, len(summary.static_pages))
     if summary.incremental:
         _line(out, "unchanged", summary.unchanged_posts, noun(summary.unchanged_posts, "post"))
+        _pages_line(out, summary.unchanged_pages)
     reasons = summary.skip_reasons(with_unchanged=True)
     skipped = sum(reasons.values())
     unchanged = sum(summary.unchanged_skips.values())
@@ -149,6 +159,12 @@ def _counts(summary: IndexSummary, out: TextIO) -> None:
     _line(out, "failed", len(summary.failed))
     if summary.incremental or summary.deleted:
         _line(out, "deleted", len(summary.deleted), noun(len(summary.deleted), "post"))
+
+
+def _pages_line(out: TextIO, count: int) -> None:
+    """Static pages indexed as pages, under the posts' line (none: no line)."""
+    if count:
+        print(f"{COUNT_COLUMN}{count:>6} {noun(count, 'static page')}", file=out)
 
 
 def _not_found(summary: IndexSummary, out: TextIO) -> None:

@@ -1,4 +1,5 @@
-"""Per-segment arrays of each post's date, author, categories and tags, read once and shared.
+"""Per-segment arrays of each post's date, author, categories, tags and kind, read once and
+shared.
 
 Facet counts, date filters, "newest first" and the freshness bonus all need one value per post
 for every matching post. Reading those through Whoosh's column readers costs a Python call per
@@ -20,12 +21,13 @@ import numpy as np
 from whoosh.reading import IndexReader
 from whoosh.util.times import long_to_datetime
 
-from indexer.index import SegmentCache, segment_key
+from indexer.index import KIND_FIELD, SegmentCache, segment_key
 
 # Segments whose arrays are kept; an index of 100k posts after merging has a handful.
 _CACHE_SIZE = 64
 # A post without a date sorts before every dated post and never matches a date filter.
 NO_DATE = np.iinfo(np.int64).min
+PAGE = "page"
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class SegmentColumns:
     author_names: tuple[str, ...]
     categories: Keywords
     tags: Keywords
+    pages: np.ndarray  # bool: a static page (documents without a kind are posts)
 
     @property
     def has_date(self) -> np.ndarray:
@@ -113,6 +116,7 @@ def _read_columns(reader: IndexReader) -> SegmentColumns:
         author_names=tuple(author_names),
         categories=_keywords(_column(reader, "category", count)),
         tags=_keywords(_column(reader, "tag", count)),
+        pages=np.array([kind == PAGE for kind in _column(reader, KIND_FIELD, count)], dtype=bool),
     )
 
 
@@ -146,6 +150,7 @@ def _published(raw: int | None) -> datetime | None:
 
 
 def _column(reader: IndexReader, name: str, count: int, translate: bool = True) -> list:
-    if not reader.has_column(name):
+    # An index written before a field existed has no such field (nor column) at all.
+    if name not in reader.schema or not reader.has_column(name):
         return [None] * count
     return list(reader.column_reader(name, translate=translate))

@@ -1,4 +1,4 @@
-"""Facet counts (year, category, author, tag) over a whole result set.
+"""Facet counts (year, category, author, tag, type) over a whole result set.
 
 Counts are read from the index's sortable columns, loaded once per segment into numpy arrays
 (searchweb.engine.columns) and shared by every thread: counting a result set of any size is
@@ -16,7 +16,7 @@ import numpy as np
 from whoosh.reading import IndexReader
 
 from searchweb.engine.columns import segment_columns
-from searchweb.records import FACET_NAMES, FacetCount, FacetCounts
+from searchweb.records import FACET_NAMES, TYPES, FacetCount, FacetCounts
 
 MAX_FACET_VALUES = 20
 
@@ -38,6 +38,8 @@ def count_facets(reader: IndexReader, docnums: Iterable[int]) -> FacetCounts:
         parts["author"].append((columns.author_names, counts))
         parts["category"].append((columns.categories.values, columns.categories.counts(local)))
         parts["tag"].append((columns.tags.values, columns.tags.counts(local)))
+        pages = int(np.count_nonzero(columns.pages[local]))
+        parts["type"].append((TYPES, np.array([len(local) - pages, pages], dtype=np.int64)))
     return FacetCounts({name: _top(name, found) for name, found in parts.items()})
 
 
@@ -75,6 +77,8 @@ def _top(name: str, parts: list[_Counts]) -> list[FacetCount]:
             pairs = [pair for pair in pairs if pair[1] >= least]
     if name == "year":
         ordered = sorted(pairs, key=lambda pair: pair[0], reverse=True)
+    elif name == "type":
+        ordered = sorted(pairs, key=lambda pair: TYPES.index(pair[0]))  # posts, then pages
     else:
         ordered = sorted(pairs, key=lambda pair: (-pair[1], pair[0].lower()))
     return [FacetCount(value, count) for value, count in ordered[:MAX_FACET_VALUES]]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from whoosh.searching import Searcher
 
-from indexer.index import body_field, stored_text, title_field
+from indexer.index import KIND_FIELD, body_field, stored_text, title_field
 from searchweb.engine.snippets import find_matches, passages_html, snippet_html, title_html
 from searchweb.records import Hit, SearchOptions, SearchRequest, SubResult
 
@@ -79,6 +79,7 @@ def to_hit(
         tags=list(display.get("tags") or []),
         score=round(score, 4),
         sub_results=subs,
+        type="page" if stored.get(KIND_FIELD) == "page" else "post",
     )
 
 

@@ -36,7 +36,7 @@ from searchweb.query.syntax import (
     parse_visitor_query,
     with_synonyms,
 )
-from searchweb.records import FacetCounts, SearchOptions, SearchRequest, SearchResults
+from searchweb.records import TYPES, FacetCounts, SearchOptions, SearchRequest, SearchResults
 
 
 @dataclass
@@ -126,7 +126,7 @@ def _execute(
     restrict = filter_query(request.filters, parsed.dates)
     exact = exact_phrases(parsed, context)
     if text_query is q.NullQuery:
-        if restrict is None or not parsed.is_empty():
+        if (restrict is None and not request.filters.type) or not parsed.is_empty():
             return _Run(parsed, [], 0, np.zeros(0, dtype=np.int64), exact=exact)
         text_query = q.Every()  # browsing by filter alone
     sort = request.sort
@@ -134,24 +134,28 @@ def _execute(
         sort = "newest"
     deadline = time.perf_counter() + time_limit
     found = evaluate(searcher, text_query, restrict, deadline)
-    matches, timed_out = found.matches, found.timed_out
+    matches, timed_out = _of_types(searcher, found.matches, request.filters.type), found.timed_out
     if exact:
         matches, stopped = keep_exact(searcher, matches, exact, deadline)
         timed_out = timed_out or stopped
     pattern = title_pattern(parsed) if sort == "relevance" else None
     if pattern is not None:
         matches = lift_title_matches(searcher, matches, pattern)
+    pages = _page_flags(searcher, matches.ids)
     first = (request.page - 1) * request.per_page
-    order = _page_order(searcher, matches, sort, first + request.per_page)[first:]
+    order = _page_order(searcher, matches, pages, sort, first + request.per_page)[first:]
     hits = [(int(matches.ids[i]), float(matches.scores[i])) for i in order]
     return _Run(parsed, hits, len(matches), matches.ids, timed_out, exact)
 
 
-def _page_order(searcher: Searcher, matches: Matches, sort: str, limit: int) -> np.ndarray:
+def _page_order(
+    searcher: Searcher, matches: Matches, pages: np.ndarray, sort: str, limit: int
+) -> np.ndarray:
     """Positions in `matches` of the first `limit` results in the requested order.
 
-    Relevance: highest score first, ties by document number (as Whoosh orders them).
-    Newest/oldest: by date, undated posts last, ties by document number.
+    Relevance: highest score first; on equal scores a post before a page, then by document
+    number (as Whoosh orders them). Newest/oldest: by date, undated posts last and static
+    pages (which have no date) after them.
     """
     if not len(matches) or limit <= 0:
         return np.zeros(0, dtype=np.int64)
@@ -168,8 +172,28 @@ def _page_order(searcher: Searcher, matches: Matches, sort: str, limit: int) -> 
         candidates = np.flatnonzero(keys <= cut)
     else:
         candidates = np.arange(len(keys))
-    ranked = candidates[np.lexsort((matches.ids[candidates], keys[candidates]))]
-    return ranked[:limit]
+    order = (matches.ids[candidates], pages[candidates], keys[candidates])
+    return candidates[np.lexsort(order)][:limit]
+
+
+def _page_flags(searcher: Searcher, docnums: np.ndarray) -> np.ndarray:
+    """Which of the global `docnums` (ascending) are static pages."""
+    flags = np.zeros(len(docnums), dtype=bool)
+    for leaf, offset in searcher.leaf_searchers():
+        end = offset + leaf.reader().doc_count_all()
+        first, last = np.searchsorted(docnums, [offset, end])
+        if last > first:
+            flags[first:last] = segment_columns(leaf.reader()).pages[docnums[first:last] - offset]
+    return flags
+
+
+def _of_types(searcher: Searcher, matches: Matches, types: tuple[str, ...]) -> Matches:
+    """Only the posts, or only the pages, when the request filters by type."""
+    if not types or set(types) >= set(TYPES):
+        return matches
+    pages = _page_flags(searcher, matches.ids)
+    keep = pages if "page" in types else ~pages
+    return Matches(matches.ids[keep], matches.scores[keep])
 
 
 def _dates_of(searcher: Searcher, docnums: np.ndarray) -> np.ndarray:

@@ -40,6 +40,7 @@ from searchweb.engine.typesense_spelling import suggest_correction
 from searchweb.engine.typesense_suggest import SUGGEST_LIMIT, suggest
 from searchweb.query.syntax import completing_last_word, parse_visitor_query
 from searchweb.records import (
+    TYPES,
     Completion,
     FacetCount,
     FacetCounts,
@@ -53,7 +54,13 @@ LOG = logging.getLogger("postsearch")
 _WORD = re.compile(TOKEN_PATTERN)
 FEW_RESULTS = 2  # as for Whoosh: with this many results or fewer, look for a better spelling
 MAX_FACET_VALUES = 20
-FACET_FIELDS = {"year": "year", "categories": "category", "author": "author", "tags": "tag"}
+FACET_FIELDS = {
+    "year": "year",
+    "categories": "category",
+    "author": "author",
+    "tags": "tag",
+    "kind": "type",
+}
 LANGUAGE_TTL = 60.0  # seconds between checks of which language most posts are in
 FUZZY_NOTICE = "No posts match “{query}” exactly; showing posts with close spellings."
 SLOW_NOTICE = "This search took too long; the results shown may be incomplete."
@@ -238,6 +245,7 @@ class TypesenseSearchBackend:
             categories=list(document.get("categories") or []),
             tags=list(document.get("tags") or []),
             score=float(hit.get("text_match") or 0),
+            type="page" if document.get("kind") == "page" else "post",
         )
 
 
@@ -268,6 +276,8 @@ def _facets(answer: dict) -> FacetCounts:
         values = [FacetCount(str(c["value"]), int(c["count"])) for c in facet["counts"]]
         if name == "year":
             values.sort(key=lambda c: c.value, reverse=True)
+        elif name == "type":  # posts, then pages, as Whoosh lists them
+            values.sort(key=lambda c: TYPES.index(c.value) if c.value in TYPES else len(TYPES))
         else:
             values.sort(key=lambda c: (-c.count, c.value.lower()))
         counts[name] = values[:MAX_FACET_VALUES]

@@ -14,7 +14,8 @@ and cannot say decides the mapping (the README's feature table lists it):
   phrase there needs its words in the field, in any order);
 - `word*` and the unfinished last word become Typesense's prefix search, which applies to
   the last word of `q` only (one prefix per search);
-- dates, years, categories, authors and tags from the request become `filter_by`.
+- dates, years, categories, authors, tags and types (post or page) from the request
+  become `filter_by`.
 """
 
 from __future__ import annotations
@@ -163,6 +164,8 @@ def request_filters(filters: Filters, extra_dates: DateRange | None = None) -> l
         values = getattr(filters, name)
         if values:
             conditions.append(f"{field}:=[{','.join(_quoted(v) for v in values)}]")
+    if filters.type:
+        conditions.append(f"kind:=[{','.join(_quoted(kind) for kind in filters.type)}]")
     for dates in (filters.dates, extra_dates):
         if dates:
             conditions.append(_date_condition(dates))

@@ -93,8 +93,9 @@ def reindex():
 
 
 def _reindexed(url: str, summary: IndexSummary):
-    if summary.indexed:
-        return _answer(summary, status="indexed", url=summary.indexed[0])
+    indexed = summary.indexed or summary.static_pages  # a post, or a static page
+    if indexed:
+        return _answer(summary, status="indexed", url=indexed[0])
     if summary.deleted:
         url, reason = summary.deleted[0], "gone from the site"
         return _answer(summary, status="deleted", url=url, reason=reason)

@@ -10,12 +10,17 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 
 from indexer import __version__
+from searchweb.records import Filters, SearchRequest
 from searchweb.web import context
 from searchweb.web.errors import error_response
 from searchweb.web.openapi import openapi_document
 from searchweb.web.params import related_params, search_request, suggest_params
 
 api = Blueprint("api", __name__)
+# Counts the static pages for /health: a browse by type alone, no facets, no snippets.
+PAGES_ONLY = SearchRequest(
+    "", per_page=1, filters=Filters(type=("page",)), with_facets=False, with_snippets=False
+)
 
 
 @api.get("/api/search")
@@ -49,4 +54,6 @@ def openapi():
 
 @api.get("/health")
 def health():
-    return jsonify(status="ok", version=__version__, posts=context.backend().doc_count())
+    backend = context.backend()
+    pages = backend.search(PAGES_ONLY).total
+    return jsonify(status="ok", version=__version__, posts=backend.doc_count() - pages, pages=pages)

@@ -45,7 +45,7 @@ class CrawlProgress:
     started_at: str | None = None
     finished_at: str | None = None
     pages: int = 0  # pages read so far: indexed + unchanged + skipped + failed
-    indexed: int = 0
+    indexed: int = 0  # posts and static pages
     unchanged: int = 0
     skipped: int = 0
     deleted: int = 0
@@ -126,7 +126,7 @@ class SiteCrawl:
             self._progress = replace(
                 self._progress,
                 pages=summary.pages,
-                indexed=len(summary.indexed),
+                indexed=len(summary.indexed) + len(summary.static_pages),
                 unchanged=summary.unchanged,
                 skipped=len(summary.skipped),
                 deleted=len(summary.deleted),
@@ -141,8 +141,10 @@ class SiteCrawl:
 
 
 def _one_line(summary: Any) -> str:
+    indexed = len(summary.indexed) + len(summary.static_pages)
+    pages = f" ({len(summary.static_pages)} static pages)" if summary.static_pages else ""
     line = (
-        f"read {summary.pages} pages: {len(summary.indexed)} indexed, {summary.unchanged} "
+        f"read {summary.pages} pages: {indexed} indexed{pages}, {summary.unchanged} "
         f"unchanged, {len(summary.deleted)} deleted, {len(summary.skipped)} not posts, "
         f"{len(summary.failed)} failed"
     )

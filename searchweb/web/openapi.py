@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from indexer import __version__
 from searchweb.config import Settings
-from searchweb.records import SORTS
+from searchweb.records import FACET_NAMES, SORTS, TYPES
 from searchweb.web.params import MAX_FILTER_VALUES, MAX_RELATED_LIMIT, MAX_SUGGEST_LIMIT
 
 
@@ -65,6 +65,12 @@ def _search_parameters(settings: Settings) -> list[dict]:
         _param("category", "Only posts in these categories (exact names).", text, repeat=True),
         _param("author", "Only posts by these authors (exact names).", text, repeat=True),
         _param("tag", "Only posts with these tags (exact names).", text, repeat=True),
+        _param(
+            "type",
+            'Only posts, or only the site\'s static pages ("page": about, contact...).',
+            {"type": "string", "enum": list(TYPES)},
+            repeat=True,
+        ),
         _param("from", "Posts dated on or after: YYYY, YYYY-MM or YYYY-MM-DD.", {"type": "string"}),
         _param("to", "Posts dated on or before: YYYY, YYYY-MM or YYYY-MM-DD.", {"type": "string"}),
     ]
@@ -94,6 +100,7 @@ _SCHEMAS = {
             "tags",
             "score",
             "sub_results",
+            "type",
         ],
         "properties": {
             "url": {"type": "string"},
@@ -110,6 +117,11 @@ _SCHEMAS = {
                 "description": "Up to 3 sections of a long post holding the words, in order.",
                 "maxItems": 3,
                 "items": {"$ref": "#/components/schemas/SubResult"},
+            },
+            "type": {
+                "type": "string",
+                "enum": list(TYPES),
+                "description": "A post, or a static page of the site (it has no date).",
             },
         },
     },
@@ -175,6 +187,7 @@ _SCHEMAS = {
                     "category": _STRINGS,
                     "author": _STRINGS,
                     "tag": _STRINGS,
+                    "type": _STRINGS,
                     "from": {"type": ["string", "null"]},
                     "to": {"type": ["string", "null"]},
                 },
@@ -182,7 +195,7 @@ _SCHEMAS = {
             "facets": {
                 "type": "object",
                 "description": "Counts over the whole (filtered) result set, at most 20 each.",
-                "properties": {name: _FACET_LIST for name in ("year", "category", "author", "tag")},
+                "properties": {name: _FACET_LIST for name in FACET_NAMES},
             },
             "suggestion": {
                 "description": '"Did you mean": a better-spelled query, when results are few.',

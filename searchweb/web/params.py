@@ -12,7 +12,7 @@ from datetime import date
 
 from searchweb.config import Settings
 from searchweb.query.dates import DateRange, parse_day
-from searchweb.records import SORTS, Filters, SearchRequest
+from searchweb.records import SORTS, TYPES, Filters, SearchRequest
 
 # Bounds on what one request may ask for: values per filter and characters per value.
 MAX_FILTER_VALUES = 10
@@ -63,11 +63,14 @@ def query_text(args: Mapping[str, str]) -> str:
 
 
 def filters_from(args: Mapping[str, str]) -> Filters:
-    """The year, category, author, tag and from/to filters of a request."""
+    """The year, category, author, tag, type and from/to filters of a request."""
     years = _values(args, "year")
     for year in years:
         if not (year.isdigit() and len(year) == 4):
             raise ParameterError("invalid_filter", f"year must be four digits, not {year!r}")
+    types = _values(args, "type")
+    if not set(types) <= set(TYPES):
+        raise ParameterError("invalid_filter", f"type must be one of {', '.join(TYPES)}")
     start, end = _day(args, "from", last=False), _day(args, "to", last=True)
     dates = DateRange(start, end) if start or end else None
     return Filters(
@@ -76,6 +79,7 @@ def filters_from(args: Mapping[str, str]) -> Filters:
         author=_values(args, "author"),
         tag=_values(args, "tag"),
         dates=dates,
+        type=types,
     )
 
 

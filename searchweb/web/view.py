@@ -18,7 +18,15 @@ from searchweb.config import Settings
 from searchweb.query.syntax import parse_visitor_query
 from searchweb.web.params import query_text
 
-FACETS = (("year", "Year"), ("category", "Category"), ("author", "Author"), ("tag", "Tag"))
+FACETS = (
+    ("type", "Type"),
+    ("year", "Year"),
+    ("category", "Category"),
+    ("author", "Author"),
+    ("tag", "Tag"),
+)
+# How a facet value is shown, where it is a code rather than a name.
+VALUE_LABELS = {"type": {"post": "Posts", "page": "Pages"}}
 RANGES = (("from", "From"), ("to", "To"))
 SORTS = (("relevance", "Relevance"), ("newest", "Newest"), ("oldest", "Oldest"))
 # Parameters carried from one results page to the next, in the order their URLs show them.
@@ -118,10 +126,16 @@ def results_url(pairs: Iterable[tuple[str, str]]) -> str:
 def filter_chips(pairs: Pairs) -> list[Link]:
     """The active filters, each a link that removes just that one."""
     return [
-        Link(f"{_LABELS[name]}: {value}", results_url(_drop(pairs, name, value)), current=True)
+        Link(
+            f"{_LABELS[name]}: {_shown(name, value)}", results_url(_drop(pairs, name, value)), True
+        )
         for name, value in pairs
         if name in _FILTER_NAMES
     ]
+
+
+def _shown(name: str, value: str) -> str:
+    return VALUE_LABELS.get(name, {}).get(value, value)
 
 
 def facet_groups(facets: dict[str, list[dict[str, Any]]], pairs: Pairs) -> list[FacetGroup]:
@@ -133,7 +147,7 @@ def facet_groups(facets: dict[str, list[dict[str, Any]]], pairs: Pairs) -> list[
             value = str(item["value"])
             chosen = (name, value) in pairs
             target = _drop(pairs, name, value) if chosen else (*_drop(pairs, "page"), (name, value))
-            links.append(Link(value, results_url(target), chosen, int(item["count"])))
+            links.append(Link(_shown(name, value), results_url(target), chosen, int(item["count"])))
         if links:
             groups.append(FacetGroup(name, label, links))
     return groups

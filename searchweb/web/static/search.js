@@ -27,9 +27,10 @@
   var searchPath = form.getAttribute("action") || "/search";
   var maxPage = parseInt(form.getAttribute("data-max-page"), 10) || 100;
 
-  var FACETS = [["year", "Year"], ["category", "Category"], ["author", "Author"], ["tag", "Tag"]];
-  var LABELS = { year: "Year", category: "Category", author: "Author", tag: "Tag", from: "From", to: "To" };
-  var KEPT = ["sort", "year", "category", "author", "tag", "from", "to", "per_page"];
+  var FACETS = [["type", "Type"], ["year", "Year"], ["category", "Category"], ["author", "Author"], ["tag", "Tag"]];
+  var LABELS = { type: "Type", year: "Year", category: "Category", author: "Author", tag: "Tag", from: "From", to: "To" };
+  var VALUE_LABELS = { type: { post: "Posts", page: "Pages" } };
+  var KEPT = ["sort", "type", "year", "category", "author", "tag", "from", "to", "per_page"];
   var SORTS = [["relevance", "Relevance"], ["newest", "Newest"], ["oldest", "Oldest"]];
   var SEARCH_DELAY = 250;
   var SUGGEST_DELAY = 120;
@@ -260,7 +261,7 @@
     pairs.forEach(function (p) {
       if (!isFilter(p[0])) return;
       list.appendChild(el("li", {}, [el("a", { class: "chip chip-remove", href: href(drop(pairs, p[0], p[1])) },
-        [hidden("Remove filter "), LABELS[p[0]] + ": " + p[1], el("span", { "aria-hidden": "true" }, [" ×"])])]));
+        [hidden("Remove filter "), LABELS[p[0]] + ": " + shown(p[0], p[1]), el("span", { "aria-hidden": "true" }, [" ×"])])]));
     });
     var box = el("div", { class: "active-filters" }, [el("h2", { class: "visually-hidden" }, ["Active filters"]), list]);
     if (query) {
@@ -305,6 +306,7 @@
       var title = el("a", { href: webUrl(hit.url) });
       title.appendChild(markOnly(hit.title_html));
       var meta = el("p", { class: "result-meta" });
+      if (hit.type === "page") meta.appendChild(el("span", { class: "badge" }, ["Page"]));
       if (hit.date) meta.appendChild(el("time", { datetime: hit.date }, [hit.date]));
       if (hit.author) meta.appendChild(el("span", { class: "author" }, [hit.author]));
       var item = el("li", { class: "result" }, [el("h2", { class: "result-title" }, [title]), meta]);
@@ -355,6 +357,10 @@
     return nav;
   }
 
+  function shown(name, value) {
+    return (VALUE_LABELS[name] || {})[value] || value;
+  }
+
   function renderFacets(facets, pairs) {
     if (!aside) return;
     var heading = document.getElementById("facets-heading");
@@ -373,8 +379,8 @@
         var target = chosen ? drop(pairs, facet[0], value) : drop(pairs, "page").concat([[facet[0], value]]);
         list.appendChild(el("li", {}, [el("a", { href: href(target), "aria-current": chosen ? "true" : null }, [
           chosen ? hidden("Remove filter ") : "",
-          el("span", { class: "facet-value" }, [value]), " ",
-          el("span", { class: "count" }, [String(item.count), hidden(item.count === 1 ? " post" : " posts")])
+          el("span", { class: "facet-value" }, [shown(facet[0], value)]), " ",
+          el("span", { class: "count" }, [String(item.count), hidden(item.count === 1 ? " result" : " results")])
         ])]));
       });
       aside.appendChild(el("section", { class: "facet", "data-facet": facet[0], "aria-labelledby": "facet-" + facet[0] },

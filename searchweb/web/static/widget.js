@@ -119,6 +119,7 @@
       (data.results || []).forEach(function (hit) {
         option(hit.url, function (li) {
           marked(css(add(li, "div"), { fontWeight: "600", color: fg }), hit.title_html);
+          if (hit.type === "page") css(add(li, "div", "Page"), { color: muted, fontSize: "12px", fontWeight: "600" });
           if (hit.date) css(add(li, "div", hit.date), { color: muted, fontSize: "12px" });
           marked(css(add(li, "div"), {
             color: fg, fontSize: "13px", overflow: "hidden", display: "-webkit-box",
