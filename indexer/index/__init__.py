@@ -3,12 +3,14 @@
 This package is the contract between the indexer and the search side. The names below are
 its public face: `searchweb` imports only these (import-linter checks it), and reads the
 index through them, never through the modules behind them nor through Whoosh's internals
-(all of which stay in `indexer.index.whoosh_internals`).
+(which stay in `indexer.index.whoosh_internals` and, for writing, `whoosh_writer`).
 
 - `schema`, `analysis`, `manifest`: what the index holds and how text is analysed.
 - `storage`: opening an index (read-only for searching), durable commits.
 - `store`: `PostStore`, the write interface, and `WhooshPostStore`.
 - `listfiles`: long posting lists written beside each segment, read with numpy.
+- `wordfiles`: each segment's vocabulary ("did you mean"'s words), written beside it.
+- `whoosh_writer`: the writer `WhooshPostStore` writes with.
 - `segment_cache`: the one cache for values read from immutable segments.
 """
 
@@ -36,6 +38,7 @@ from indexer.index.whoosh_internals import (
     segment_id,
     segment_key,
 )
+from indexer.index.wordfiles import segment_words
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -61,6 +64,7 @@ __all__ = [
     "read_whoosh_positions",
     "segment_id",
     "segment_key",
+    "segment_words",
     "select_positions",
     "stem_terms",
     "stored_text",
