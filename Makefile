@@ -79,9 +79,10 @@ harden: $(STAMP)
 	$(BIN)/python bench/harden_load.py --nice 19 --workers 1 --json /tmp/postsearch-harden.json
 	POSTSEARCH_FUZZ_COUNT=1 $(BIN)/pytest tests/test_api_fuzz.py -k test_fuzzed_requests_counted_by_status -q -s
 
-## The README's screenshots of the results page (desktop and phone, light and dark)
+## The README's screenshots: the results page (desktop and phone, light and dark), the plugin's settings
 screenshots: $(STAMP)
 	$(BIN)/python docs/make_screenshots.py
+	$(BIN)/python docs/make_plugin_screenshot.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_INDEX) .pytest_cache .ruff_cache *.egg-info

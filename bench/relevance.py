@@ -291,7 +291,7 @@ def _snippet_off_options(parameters: dict[str, object]) -> dict[str, bool]:
 
 
 def open_search(
-    index_dir: Path,
+    index_dir: Path, backend: object | None = None
 ) -> tuple[Callable[[str], tuple[list[tuple[str, float]], float]], dict[str, bool]]:
     """The adapter to the product's search: text -> ([(url, score)], took_ms), and the
     snippet-skipping options it found and uses.
@@ -299,11 +299,12 @@ def open_search(
     The one place that knows searchweb's API, imported lazily, so the rest of the bench
     survives changes to it. It opens the index as the server does (WhooshSearchBackend) and
     builds the same SearchRequest the JSON API builds from `q`, `page` and `per_page`.
+    `backend` is another SearchBackend to ask instead (bench/typesense_peer.py: Typesense).
     """
     from searchweb.engine.backend import WhooshSearchBackend
     from searchweb.records import SearchRequest
 
-    backend = WhooshSearchBackend(index_dir)
+    backend = backend or WhooshSearchBackend(index_dir)
     call_defaults = {
         name: p.default for name, p in inspect.signature(backend.search).parameters.items()
     }
@@ -324,9 +325,11 @@ def _field(hit: object, name: str) -> object:
     return hit[name] if isinstance(hit, dict) else getattr(hit, name)
 
 
-def run_queries(queries: list[Query], site: Site, index_dir: Path) -> QueryRun:
+def run_queries(
+    queries: list[Query], site: Site, index_dir: Path, backend: object | None = None
+) -> QueryRun:
     """Every query once, in file order, timed one at a time (no warm-up, like the peers)."""
-    search, options = open_search(index_dir)
+    search, options = open_search(index_dir, backend)
     ranked: dict[str, list[tuple[str, float]]] = {}
     latency, cpu, took = [], [], []
     unmapped = 0

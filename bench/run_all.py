@@ -137,6 +137,14 @@ def run(args) -> dict:
             argv += ["--wrk-seconds", "5"]
         step(f"queries over HTTP at {args.posts} posts", argv)
         figures["http"] = json.loads(out.read_text())
+    if "typesense" not in args.skip:
+        out = results / f"typesense-{args.posts}.json"
+        argv = [PYTHON, str(HERE / "typesense_peer.py"), "--whoosh-index", str(index)]
+        argv += ["--site", str(site_for(args.posts, args.seed)), "--json", str(out)]
+        if args.quick:
+            argv += ["--quick"]
+        step(f"the Typesense backend: a 3-node cluster, {args.posts} posts", argv)
+        figures["typesense"] = json.loads(out.read_text())
     if args.profile:
         figures["profile"] = profile(index, results)
     (results / "all.json").write_text(json.dumps(figures, indent=2))
@@ -340,6 +348,56 @@ def print_table(figures: dict) -> None:
 # --- profiling --------------------------------------------------------------------------------
 
 
+def print_backends(figures: dict) -> None:
+    """The Whoosh backend beside the Typesense backend (reported; no target yet)."""
+    ts = figures["typesense"]
+    http, whoosh = ts["http"], figures.get("http", {}).get("postsearch", {})
+
+    def w(*keys: str) -> str:
+        value = whoosh
+        for key in keys:
+            value = value.get(key, {}) if isinstance(value, dict) else {}
+        return str(value) if value != {} else "n/a"
+
+    n = http["posts"]
+    nodes = http["node_rss_after_load_mb"]
+    rows = [
+        (
+            f"{n} posts: /api/search p50 ms c=1",
+            w("search_c1", "p50_ms"),
+            http["search_c1"]["p50_ms"],
+        ),
+        (
+            f"{n} posts: /api/search p95 ms c=1",
+            w("search_c1", "p95_ms"),
+            http["search_c1"]["p95_ms"],
+        ),
+        (
+            f"{n} posts: /api/suggest p95 ms",
+            w("suggest_c1", "p95_ms"),
+            http["suggest_c1"]["p95_ms"],
+        ),
+        (
+            "RSS MB a server process after load",
+            max(whoosh.get("rss_after_load_mb", [0])) or "n/a",
+            max(http["server_rss_mb"]),
+        ),
+        ("RSS MB a Typesense node after load", "-", f"{max(nodes):.0f} ({len(nodes)} nodes)"),
+        ("Typesense node MB per 100k posts", "-", http["node_mb_per_100k_posts"]),
+    ]
+    for name, engines in ts["relevance"].items():
+        rows.append(
+            (f"nDCG@10 {name}", engines["whoosh"]["ndcg@10"], engines["typesense"]["ndcg@10"])
+        )
+    print("\n== the two backends (reported, no target)")
+    print(f"  {'':44}{'Whoosh':>12}{'Typesense':>18}")
+    for name, left, right in rows:
+        print(f"  {name:44}{left!s:>12}{right!s:>18}")
+    print(
+        "  $ python bench/typesense_peer.py --whoosh-index INDEX --site SITE (run_all passes them)"
+    )
+
+
 def _frame(frame: str) -> str:
     """`func (path/to/file.py:12)` -> `func (file.py)`, so lines of one function add up."""
     name, _, where = frame.partition(" (")
@@ -445,7 +503,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="fewer requests (for a smoke run)")
     parser.add_argument(
-        "--skip", nargs="*", default=[], choices=["build", "incremental", "scale", "http"]
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["build", "incremental", "scale", "http", "typesense"],
     )
     parser.add_argument("--profile", action="store_true", help="also profile with py-spy")
     parser.add_argument("--results", type=Path, default=WORK / "results")
@@ -456,6 +517,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"run_all: a step failed: {error}", file=sys.stderr)
         return 1
     print_table(figures)
+    if "typesense" in figures:
+        print_backends(figures)
     if "profile" in figures:
         print_profile(figures["profile"])
     print(f"\nfigures as JSON: {args.results / 'all.json'}")

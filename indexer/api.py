@@ -9,6 +9,7 @@ Everything else in `indexer` is its own business and may change; import-linter c
 """
 
 from indexer.errors import (
+    BackendUnavailableError,
     IndexLockedError,
     IndexMissingError,
     IndexWriteError,
@@ -20,6 +21,8 @@ from indexer.errors import (
 )
 from indexer.extract.page import Extraction, extract
 from indexer.index.store import PostStore, WhooshPostStore
+from indexer.index.typesense_cluster import TypesenseCluster
+from indexer.index.typesense_store import TypesensePostStore
 from indexer.pipeline.run import IndexOptions, index_sources
 from indexer.pipeline.single_url import delete_url, reindex_url
 from indexer.records import IndexSummary, Post, RawPage, Skip
@@ -29,6 +32,7 @@ from indexer.sources.http import fetch_page
 from indexer.urls import normalize_url
 
 __all__ = [
+    "BackendUnavailableError",
     "CrawlOptions",
     "Extraction",
     "IndexLockedError",
@@ -44,6 +48,8 @@ __all__ = [
     "SchemaMismatchError",
     "Skip",
     "SourceError",
+    "TypesenseCluster",
+    "TypesensePostStore",
     "WhooshInternalsError",
     "WhooshPostStore",
     "delete_url",

@@ -43,3 +43,8 @@ class IndexWriteError(PostsearchError):
 class WhooshInternalsError(PostsearchError):
     """The installed Whoosh is not the one whose internals postsearch reads; the index
     cannot be read or written safely."""
+
+
+class BackendUnavailableError(PostsearchError):
+    """The search engine's cluster could not be reached, refused the key, or kept refusing
+    a write past the retry deadline; nothing after the last commit is reported as done."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,11 @@ HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 ENV_PREFIX = "POSTSEARCH_"
 # Settings may sit at the top level of the TOML file or under any of these tables.
 TABLES = ("site", "search", "web", "admin", "log", "crawl", "extract")
+# The [backend] table's keys; each is the setting `backend_<key>` (engine → backend_engine).
+BACKEND_KEYS = ("engine", "nodes", "api_key_env", "collection")
+ENGINES = ("whoosh", "typesense")
+_NODE = re.compile(r"^https?://[^/:\s]+:\d{1,5}/?$")
+_COLLECTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 
 
 class ConfigError(PostsearchError):
@@ -56,6 +61,9 @@ class Settings:
     # Result links carry ?highlight=words, which the widget on the post's page marks.
     highlight_links: bool = True
     admin_token: str = ""  # bearer token for /api/admin/*; "" disables the admin endpoints
+    # Reverse proxies in front of the server whose X-Forwarded-* headers are believed
+    # (For, Proto, Host, Port, Prefix); 0 = none, the server is reached directly.
+    trusted_proxies: int = 0
     # Query log: private (no IP, no cookie), bounded, and can be switched off.
     query_log: bool = True
     query_log_path: Path | None = None  # default: querylog.sqlite3 beside the index
@@ -76,6 +84,14 @@ class Settings:
     author_selector: str = ""
     category_selector: str = ""
     tag_selector: str = ""
+    # Backend: the embedded Whoosh index (index_dir), or a Typesense cluster. With Typesense,
+    # index_dir still holds the crawl state and the site template, but no index.
+    backend_engine: str = "whoosh"
+    backend_nodes: tuple[str, ...] = ()  # "http://127.0.0.1:8108": every node of the cluster
+    backend_api_key_env: str = "POSTSEARCH_TYPESENSE_KEY"  # the variable holding the key
+    backend_collection: str = "posts"  # an alias; the versioned collections sit behind it
+    # The key itself, read from the variable named by backend_api_key_env: never from a file.
+    backend_api_key: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         for name in (
@@ -92,7 +108,7 @@ class Settings:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
         if self.per_page > self.max_per_page:
             raise ConfigError(f"per_page ({self.per_page}) exceeds max_per_page")
-        for name in ("recency_boost", "crawl_delay"):
+        for name in ("recency_boost", "crawl_delay", "trusted_proxies"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must not be negative, not {getattr(self, name)}")
         if self.query_time_limit <= 0:
@@ -100,6 +116,7 @@ class Settings:
         if self.crawl_timeout <= 0:
             raise ConfigError(f"crawl_timeout must be positive, not {self.crawl_timeout}")
         self._check_branding()
+        self._check_backend()
 
     def _check_branding(self) -> None:
         for name in ("accent_color", "accent_color_dark"):
@@ -112,6 +129,24 @@ class Settings:
             )
         if self.templates_dir is not None and not self.templates_dir.is_dir():
             raise ConfigError(f"templates_dir {self.templates_dir} is not a folder")
+
+    def _check_backend(self) -> None:
+        if self.backend_engine not in ENGINES:
+            raise ConfigError(
+                f"[backend] engine must be one of {', '.join(ENGINES)}, not {self.backend_engine!r}"
+            )
+        if self.backend_engine != "typesense":
+            return
+        if not self.backend_nodes:
+            raise ConfigError('[backend] nodes: list the cluster\'s nodes ("http://host:8108")')
+        for node in self.backend_nodes:
+            if not _NODE.match(node):
+                raise ConfigError(f"[backend] nodes: {node!r} is not http(s)://host:port")
+        if not _COLLECTION.match(self.backend_collection):
+            raise ConfigError(
+                f"[backend] collection must be letters, digits, _ or -, "
+                f"not {self.backend_collection!r}"
+            )
 
 
 def load_settings(
@@ -127,6 +162,9 @@ def load_settings(
         values.update(_read_toml(Path(config_file)))
     values.update(_from_environment(environ))
     values.update(overrides or {})
+    if "backend_api_key" not in (overrides or {}):
+        key_env = str(values.get("backend_api_key_env", Settings.backend_api_key_env))
+        values["backend_api_key"] = environ.get(key_env, "")
     return _validated(values)
 
 
@@ -147,11 +185,32 @@ def _read_toml(path: Path) -> dict[str, Any]:
     synonyms = data.get("synonyms")
     if isinstance(synonyms, dict):  # [synonyms] colour = "color"
         flat["synonyms"] = list(synonyms.items())
+    if "backend_api_key" in flat:
+        raise ConfigError(f"config file {path}: {_KEY_NOT_IN_FILES}")
+    flat.update(_backend_table(path, data.get("backend", {})))
     return flat
 
 
+_KEY_NOT_IN_FILES = (
+    "api_key: the key is never read from a file; set it in the environment variable "
+    "named by api_key_env"
+)
+
+
+def _backend_table(path: Path, table: Any) -> dict[str, Any]:
+    """[backend] engine/nodes/api_key_env/collection → the backend_* settings."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"config file {path}: [backend] must be a table")
+    if "api_key" in table:
+        raise ConfigError(f"config file {path}: [backend] {_KEY_NOT_IN_FILES}")
+    unknown = sorted(set(table) - set(BACKEND_KEYS))
+    if unknown:
+        raise ConfigError(f"config file {path}: unknown [backend] setting(s): {', '.join(unknown)}")
+    return {f"backend_{key}": value for key, value in table.items()}
+
+
 def _from_environment(environ: dict[str, str]) -> dict[str, str]:
-    known = {f.name for f in fields(Settings)}
+    known = {f.name for f in fields(Settings)} - {"backend_api_key"}
     found = {}
     for key, value in environ.items():
         name = key[len(ENV_PREFIX) :].lower() if key.startswith(ENV_PREFIX) else ""

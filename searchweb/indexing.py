@@ -3,23 +3,28 @@
 A deployment's Settings say where the index is, how the crawler may behave and which CSS
 selectors override extraction; the indexer knows nothing of Settings. These functions turn
 one into the other and call the indexer's public API (`indexer.api`), for the CLI's
-`index` command and for the publish webhook.
+`index` command, the publish webhook and the server's background crawl.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from indexer.api import (
     CrawlOptions,
+    IndexOptions,
     IndexSummary,
     PostStore,
+    TypesensePostStore,
     WhooshPostStore,
     delete_url,
+    index_sources,
     normalize_url,
     reindex_url,
 )
 from searchweb.config import Settings
+from searchweb.engine.backend import cluster_for
 
 SELECTOR_SETTINGS = (
     "content_selector",
@@ -33,7 +38,17 @@ SELECTOR_SETTINGS = (
 
 
 def open_store(settings: Settings, lock_timeout: float, rebuild: bool = False) -> PostStore:
-    """The PostStore of the deployment's index (one batch of writes per `with`)."""
+    """The PostStore of the deployment's index (one batch of writes per `with`): the one
+    place the engine is chosen for writing. With Typesense, index_dir keeps only the crawl
+    state, the site template and the writer's lock."""
+    if settings.backend_engine == "typesense":
+        return TypesensePostStore(
+            cluster_for(settings),
+            settings.index_dir,
+            lock_timeout=lock_timeout,
+            rebuild=rebuild,
+            synonyms=settings.synonyms,
+        )
     return WhooshPostStore(settings.index_dir, lock_timeout=lock_timeout, rebuild=rebuild)
 
 
@@ -69,3 +84,24 @@ def reindex_page(url: str, settings: Settings, lock_timeout: float) -> IndexSumm
 def delete_page(url: str, settings: Settings, lock_timeout: float) -> IndexSummary:
     """Remove the post stored under `url` (its normal spelling)."""
     return delete_url(normalize_url(url), open_store(settings, lock_timeout), settings.site_url)
+
+
+def crawl_site(
+    settings: Settings,
+    lock_timeout: float,
+    on_progress: Callable[[IndexSummary], None] | None = None,
+) -> IndexSummary:
+    """An incremental crawl of `site_url` in one transaction, as `postsearch index` runs it.
+
+    Extraction stays in the calling thread (one worker): the server calls this from a
+    thread of a threaded process, where forking a pool is unsafe, and it leaves the other
+    cores to the searches the server goes on answering.
+    """
+    options = IndexOptions(
+        base_url=settings.site_url,
+        workers=1,
+        overrides=selector_overrides(settings),
+        crawl=crawl_options(settings),
+        on_progress=on_progress,
+    )
+    return index_sources([settings.site_url], open_store(settings, lock_timeout), options=options)

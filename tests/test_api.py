@@ -8,8 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 
-def test_api_search_envelope(demo_client):
-    data = demo_client.get("/api/search?q=garden&per_page=3").get_json()
+def test_api_search_envelope(engine_client):
+    data = engine_client.get("/api/search?q=garden&per_page=3").get_json()
     assert set(data) >= {"query", "total", "page", "per_page", "pages", "results", "took_ms"}
     assert data["query"] == "garden" and data["page"] == 1 and data["per_page"] == 3
     assert 0 < len(data["results"]) <= 3
@@ -21,12 +21,12 @@ def test_api_search_envelope(demo_client):
         assert marked and all(word.lower().startswith("garden") for word in marked), hit
 
 
-def test_pages_do_not_overlap_and_cover_the_total(demo_client):
-    first = demo_client.get("/api/search?q=the+garden+bread+city&per_page=5").get_json()
+def test_pages_do_not_overlap_and_cover_the_total(engine_client):
+    first = engine_client.get("/api/search?q=the+garden+bread+city&per_page=5").get_json()
     assert first["total"] > 5
     seen = []
     for page in range(1, first["pages"] + 1):
-        data = demo_client.get(f"/api/search?q=the+garden+bread+city&per_page=5&page={page}")
+        data = engine_client.get(f"/api/search?q=the+garden+bread+city&per_page=5&page={page}")
         seen += [hit["url"] for hit in data.get_json()["results"]]
     assert len(seen) == len(set(seen)) == first["total"]
 
@@ -61,26 +61,26 @@ def test_unknown_api_path_is_a_json_404(demo_client):
     "text",
     ['"unbalanced', "AND", "OR OR", "?", "*", "-", 'title:"x', "🍞🥖", "(((", "a" * 5000],
 )
-def test_odd_queries_never_fail(demo_client, text):
-    response = demo_client.get("/api/search", query_string={"q": text})
+def test_odd_queries_never_fail(engine_client, text):
+    response = engine_client.get("/api/search", query_string={"q": text})
     assert response.status_code == 200
     assert isinstance(response.get_json()["results"], list)
 
 
-def test_long_query_is_truncated_with_a_notice(demo_client):
-    data = demo_client.get("/api/search", query_string={"q": "bread " * 400}).get_json()
+def test_long_query_is_truncated_with_a_notice(engine_client):
+    data = engine_client.get("/api/search", query_string={"q": "bread " * 400}).get_json()
     assert len(data["query"]) == 500
     assert data["notices"] and "shortened" in data["notices"][0]
     assert data["total"] > 0
 
 
-def test_wordpress_s_parameter_works_on_the_page(demo_client):
+def test_wordpress_s_parameter_works_on_the_page(engine_client):
     """`/?s=` (WordPress's own search parameter) shows the posts the JSON API finds for the
     same words, in the same order, with the word marked in each title."""
-    api = demo_client.get("/api/search?q=sourdough").get_json()
+    api = engine_client.get("/api/search?q=sourdough").get_json()
     expected = [(hit["title"], hit["url"]) for hit in api["results"]]
     assert expected
-    page = BeautifulSoup(demo_client.get("/?s=sourdough").get_data(as_text=True), "html.parser")
+    page = BeautifulSoup(engine_client.get("/?s=sourdough").get_data(as_text=True), "html.parser")
     results = page.select("#results li.result")
     shown = [
         (result.select_one(".result-title").get_text(), result.select_one(".result-url").text)
@@ -94,8 +94,8 @@ def test_wordpress_s_parameter_works_on_the_page(demo_client):
     assert count.startswith(f"{api['total']} results for sourdough"), count
 
 
-def test_health_reports_the_post_count(demo_client, demo_expected):
-    data = demo_client.get("/health").get_json()
+def test_health_reports_the_post_count(engine_client, demo_expected):
+    data = engine_client.get("/health").get_json()
     assert data == {
         "status": "ok",
         "version": data["version"],

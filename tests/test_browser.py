@@ -23,8 +23,9 @@ def _result_count(page) -> int:
     return int(found.group(1).replace(",", "")) if found else 0
 
 
-def test_typing_a_query_shows_highlighted_results_and_updates_the_url(page, demo_server):
-    page.goto(demo_server.url + "/")
+def test_typing_a_query_shows_highlighted_results_and_updates_the_url(page, engine_server):
+    """On each backend (Whoosh, Typesense): the same page, the same highlights."""
+    page.goto(engine_server.url + "/")
     page.evaluate("window.__same_document = true")
     page.get_by_label("Search Demo blog").press_sequentially("bread", delay=30)
     expect(page.locator(RESULT).first).to_be_visible()

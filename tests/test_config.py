@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from searchweb.config import ConfigError, load_settings
+from searchweb.web.app import create_app
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -56,3 +57,19 @@ def test_unknown_settings_are_refused(tmp_path):
     path.write_text('[site]\nsite_nmae = "typo"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="site_nmae"):
         load_settings(config_file=path, environ={})
+
+
+def test_forwarded_headers_count_only_with_trusted_proxies(demo_index):
+    """X-Forwarded-* name the public address only when a proxy is trusted; never otherwise."""
+    forwarded = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "blog.example",
+        "X-Forwarded-Prefix": "/search",
+    }
+    expected = {0: "http://localhost/search?q=", 1: "https://blog.example/search/search?q="}
+    for count, template in expected.items():
+        app = create_app({"index_dir": str(demo_index[0]), "trusted_proxies": count})
+        answer = app.test_client().get("/opensearch.xml", headers=forwarded).text
+        assert f'template="{template}{{searchTerms}}"' in answer
+    with pytest.raises(ConfigError, match="trusted_proxies"):
+        load_settings(overrides={"trusted_proxies": -1}, environ={})

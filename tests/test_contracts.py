@@ -15,11 +15,21 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from helpers import DEMO_SITE
+from helpers import DEMO_SITE, typesense_alias
+from typesense_cluster import Cluster
 
-from indexer.api import Post, PostStore, WhooshPostStore, extract, read_file_page
+from indexer.api import (
+    Post,
+    PostStore,
+    TypesenseCluster,
+    TypesensePostStore,
+    WhooshPostStore,
+    extract,
+    read_file_page,
+)
 from indexer.index import stem_terms
 from searchweb.engine.backend import SearchBackend, WhooshSearchBackend
+from searchweb.engine.typesense_backend import TypesenseSearchBackend
 from searchweb.records import Filters, SearchRequest
 
 
@@ -31,17 +41,37 @@ class Backend:
     searcher: Callable[[Path], SearchBackend]
 
 
-BACKENDS = {
-    "whoosh": Backend(
+def _whoosh(request) -> Backend:
+    return Backend(
         store=lambda where, rebuild: WhooshPostStore(where, rebuild=rebuild),
         searcher=WhooshSearchBackend,
-    ),
+    )
+
+
+def _typesense(request) -> Backend:
+    """The shared 3-node cluster; each place gets an alias (and collections) of its own, and
+    keeps its crawl state and lock in the place itself."""
+    cluster: Cluster = request.getfixturevalue("typesense_cluster")
+
+    def at(where: Path) -> TypesenseCluster:
+        return TypesenseCluster(tuple(cluster.urls), cluster.api_key, typesense_alias(where))
+
+    return Backend(
+        store=lambda where, rebuild: TypesensePostStore(at(where), where, rebuild=rebuild),
+        searcher=lambda where: TypesenseSearchBackend(at(where)),
+    )
+
+
+# Each backend's factories, made for a test (a backend may need a session fixture).
+BACKENDS: dict[str, Callable[[pytest.FixtureRequest], Backend]] = {
+    "whoosh": _whoosh,
+    "typesense": _typesense,
 }
 
 
 @pytest.fixture(params=sorted(BACKENDS))
 def backend(request) -> Backend:
-    return BACKENDS[request.param]
+    return BACKENDS[request.param](request)
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +195,7 @@ def test_writing_outside_a_batch_is_refused(backend, tmp_path, demo_posts):
 @pytest.fixture(scope="module", params=sorted(BACKENDS))
 def demo_reader(request, tmp_path_factory, demo_posts) -> SearchBackend:
     """Every demo post written through the backend's store, then opened for searching."""
-    kind = BACKENDS[request.param]
+    kind = BACKENDS[request.param](request)
     where = tmp_path_factory.mktemp(f"contract-{request.param}")
     _write(kind, where, demo_posts)
     return kind.searcher(where)

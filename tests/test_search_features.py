@@ -35,82 +35,82 @@ def _urls(client, **params) -> set[str]:
     return {hit["url"] for hit in _search(client, **params)["results"]}
 
 
-def test_a_phrase_needs_its_words_together_and_in_order(demo_client):
-    data = _search(demo_client, q='"sourdough starter"')
+def test_a_phrase_needs_its_words_together_and_in_order(engine_client):
+    data = _search(engine_client, q='"sourdough starter"')
     assert data["total"] >= 1
     for hit in data["results"]:
         shown = MARK.sub("", hit["title_html"] + " " + hit["snippet_html"]).lower()
         assert "sourdough starter" in shown
-    loose = _urls(demo_client, q="sourdough starter")
+    loose = _urls(engine_client, q="sourdough starter")
     assert {hit["url"] for hit in data["results"]} <= loose
-    assert _search(demo_client, q='"starter sourdough"')["total"] < len(loose)
+    assert _search(engine_client, q='"starter sourdough"')["total"] < len(loose)
 
 
-def test_excluded_words_remove_exactly_their_posts(demo_client):
-    garden, tomato = _urls(demo_client, q="garden"), _urls(demo_client, q="tomato")
+def test_excluded_words_remove_exactly_their_posts(engine_client):
+    garden, tomato = _urls(engine_client, q="garden"), _urls(engine_client, q="tomato")
     assert garden & tomato  # otherwise the test shows nothing
-    assert _urls(demo_client, q="garden -tomato") == garden - tomato
+    assert _urls(engine_client, q="garden -tomato") == garden - tomato
 
 
-def test_or_is_the_union(demo_client):
-    bread, bike = _urls(demo_client, q="bread"), _urls(demo_client, q="bike")
-    assert _urls(demo_client, q="bread OR bike") == bread | bike
+def test_or_is_the_union(engine_client):
+    bread, bike = _urls(engine_client, q="bread"), _urls(engine_client, q="bike")
+    assert _urls(engine_client, q="bread OR bike") == bread | bike
 
 
-def test_field_searches(demo_client):
-    titled = _search(demo_client, q="title:garden")
+def test_field_searches(engine_client):
+    titled = _search(engine_client, q="title:garden")
     assert titled["total"] >= 1
     assert all("garden" in hit["title"].lower() for hit in titled["results"])
-    assert titled["total"] < _search(demo_client, q="garden")["total"]
+    assert titled["total"] < _search(engine_client, q="garden")["total"]
 
-    author = _search(demo_client, q="bread")["results"][0]["author"]
-    by_author = _search(demo_client, q=f'author:"{author}"')
+    author = _search(engine_client, q="bread")["results"][0]["author"]
+    by_author = _search(engine_client, q=f'author:"{author}"')
     assert by_author["total"] >= 1
     assert {hit["author"] for hit in by_author["results"]} == {author}
 
-    category = _search(demo_client, q="bread")["results"][0]["categories"][0]
-    in_category = _search(demo_client, q=f'category:"{category}"')
+    category = _search(engine_client, q="bread")["results"][0]["categories"][0]
+    in_category = _search(engine_client, q=f'category:"{category}"')
     assert all(category in hit["categories"] for hit in in_category["results"])
 
 
-def test_date_ranges_in_the_query_and_as_parameters(demo_client):
-    data = _search(demo_client, q="date:2021..2022")  # a date alone browses that range
+def test_date_ranges_in_the_query_and_as_parameters(engine_client):
+    data = _search(engine_client, q="date:2021..2022")  # a date alone browses that range
     assert data["total"] >= 1
     assert all("2021-01-01" <= hit["date"] <= "2022-12-31" for hit in data["results"])
-    everything = _search(demo_client, **{"from": "1900"})
+    everything = _search(engine_client, **{"from": "1900"})
     in_range = {h["url"] for h in everything["results"] if "2021" <= h["date"][:4] <= "2022"}
     assert {hit["url"] for hit in data["results"]} == in_range
-    assert _urls(demo_client, **{"from": "2021", "to": "2022"}) == in_range
-    garden = {h["url"] for h in _search(demo_client, q="garden")["results"]}
-    assert _urls(demo_client, q="garden date:2021..2022") == garden & in_range
+    assert _urls(engine_client, **{"from": "2021", "to": "2022"}) == in_range
+    garden = {h["url"] for h in _search(engine_client, q="garden")["results"]}
+    assert _urls(engine_client, q="garden date:2021..2022") == garden & in_range
 
 
-def test_prefix_expands_to_whole_words(demo_client):
-    assert _urls(demo_client, q="gard*") >= _urls(demo_client, q="garden")
+def test_prefix_expands_to_whole_words(engine_client):
+    assert _urls(engine_client, q="gard*") >= _urls(engine_client, q="garden")
 
 
-def test_did_you_mean_offers_the_real_word_and_following_it_finds_posts(demo_client):
-    hit = _search(demo_client, q="hedgehog")["results"][0]
-    data = _search(demo_client, q="hedgehgo")
+def test_did_you_mean_offers_the_real_word_and_following_it_finds_posts(engine_client):
+    hit = _search(engine_client, q="hedgehog")["results"][0]
+    data = _search(engine_client, q="hedgehgo")
     assert data["suggestion"]["text"] == "hedgehog"
     assert data["suggestion"]["html"] == "<mark>hedgehog</mark>"
-    followed = _search(demo_client, q=data["suggestion"]["text"])
+    followed = _search(engine_client, q=data["suggestion"]["text"])
     assert hit["url"] in {h["url"] for h in followed["results"]}
 
 
-def test_did_you_mean_for_an_unknown_word_among_known_ones(demo_client):
-    data = _search(demo_client, q="sourdugh bread")
+def test_did_you_mean_for_an_unknown_word_among_known_ones(engine_client):
+    data = _search(engine_client, q="sourdugh bread")
     assert data["total"] > 0 and not data["fuzzy"]
     assert data["suggestion"]["text"] == "sourdough bread"
 
 
-def test_typo_fallback_says_so_and_finds_the_post(demo_client):
-    exact = _urls(demo_client, q="hedgehog")
-    data = _search(demo_client, q="hedgehgo")
+def test_typo_fallback_says_so_and_finds_the_post(engine_client):
+    exact = _urls(engine_client, q="hedgehog")
+    data = _search(engine_client, q="hedgehgo")
     assert data["fuzzy"] is True
     assert any("close spellings" in notice for notice in data["notices"])
     assert {hit["url"] for hit in data["results"]} == exact
-    assert _search(demo_client, q="hedgehog")["fuzzy"] is False
+    assert _search(engine_client, q="hedgehog")["fuzzy"] is False
 
 
 def test_a_stop_word_is_not_taken_for_a_typo(demo_client, demo_index):
@@ -126,61 +126,61 @@ def test_a_stop_word_is_not_taken_for_a_typo(demo_client, demo_index):
             assert _search(demo_client, q=text)["suggestion"] is None, text
 
 
-def test_partial_completes_the_last_word_while_typing(demo_client):
-    whole = _urls(demo_client, q="hedgehog")
+def test_partial_completes_the_last_word_while_typing(engine_client):
+    whole = _urls(engine_client, q="hedgehog")
     assert whole
-    as_typed = _search(demo_client, q="hedgeh")  # a finished word: nothing, or close spellings
+    as_typed = _search(engine_client, q="hedgeh")  # a finished word: nothing, or close spellings
     assert as_typed["total"] == 0 or as_typed["fuzzy"]
-    typed = _search(demo_client, q="hedgeh", partial=1)
+    typed = _search(engine_client, q="hedgeh", partial=1)
     assert not typed["fuzzy"]
     assert {hit["url"] for hit in typed["results"]} >= whole
     assert all("<mark>" in h["title_html"] + h["snippet_html"] for h in typed["results"])
     # Only the last word is unfinished; earlier words, phrases and fields are as typed.
-    assert _urls(demo_client, q="sourdough bre", partial=1) >= _urls(
-        demo_client, q="sourdough bread"
+    assert _urls(engine_client, q="sourdough bre", partial=1) >= _urls(
+        engine_client, q="sourdough bread"
     )
     phrase = '"sourdough starter"'
-    assert _urls(demo_client, q=phrase, partial=1) == _urls(demo_client, q=phrase)
-    bad = demo_client.get("/api/search", query_string={"q": "x", "partial": "maybe"})
+    assert _urls(engine_client, q=phrase, partial=1) == _urls(engine_client, q=phrase)
+    bad = engine_client.get("/api/search", query_string={"q": "x", "partial": "maybe"})
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid_partial"
 
 
-def test_nonsense_gets_no_results_and_no_suggestion(demo_client):
-    data = _search(demo_client, q="qzxv")
+def test_nonsense_gets_no_results_and_no_suggestion(engine_client):
+    data = _search(engine_client, q="qzxv")
     assert data["total"] == 0 and data["results"] == [] and data["suggestion"] is None
 
 
 @pytest.mark.parametrize("facet", ["category", "author", "tag", "year"])
-def test_facet_counts_match_the_filtered_results(demo_client, facet):
-    data = _search(demo_client, q="garden")
+def test_facet_counts_match_the_filtered_results(engine_client, facet):
+    data = _search(engine_client, q="garden")
     assert data["facets"][facet], f"no {facet} facet for 'garden'"
     for entry in data["facets"][facet][:5]:
-        narrowed = _search(demo_client, q="garden", **{facet: entry["value"]})
+        narrowed = _search(engine_client, q="garden", **{facet: entry["value"]})
         assert narrowed["total"] == entry["count"], (facet, entry)
         assert narrowed["filters"][facet] == [entry["value"]]
     if facet == "year":  # every demo post is dated, so years partition the results
         assert sum(e["count"] for e in data["facets"]["year"]) == data["total"]
 
 
-def test_removing_a_filter_restores_the_results(demo_client):
-    everything = _urls(demo_client, q="garden")
-    category = _search(demo_client, q="garden")["facets"]["category"][0]["value"]
-    narrowed = _urls(demo_client, q="garden", category=category)
+def test_removing_a_filter_restores_the_results(engine_client):
+    everything = _urls(engine_client, q="garden")
+    category = _search(engine_client, q="garden")["facets"]["category"][0]["value"]
+    narrowed = _urls(engine_client, q="garden", category=category)
     assert narrowed < everything
-    assert _urls(demo_client, q="garden") == everything
+    assert _urls(engine_client, q="garden") == everything
 
 
-def test_filters_alone_browse_newest_first(demo_client):
-    data = _search(demo_client, category="Gardening")
+def test_filters_alone_browse_newest_first(engine_client):
+    data = _search(engine_client, category="Gardening")
     assert data["total"] >= 2
     dates = [hit["date"] for hit in data["results"]]
     assert dates == sorted(dates, reverse=True)
 
 
 @pytest.mark.parametrize(("sort", "newest_first"), [("newest", True), ("oldest", False)])
-def test_sort_by_date(demo_client, sort, newest_first):
-    relevance = _search(demo_client, q="garden")
-    by_date = _search(demo_client, q="garden", sort=sort)
+def test_sort_by_date(engine_client, sort, newest_first):
+    relevance = _search(engine_client, q="garden")
+    by_date = _search(engine_client, q="garden", sort=sort)
     dates = [hit["date"] for hit in by_date["results"]]
     assert dates == sorted(dates, reverse=newest_first)
     assert dates != [hit["date"] for hit in relevance["results"]]
@@ -199,15 +199,15 @@ def test_synonyms_answer_a_query_without_reindexing(demo_index):
     assert _search(plain, q="vegetables")["total"] > 0
 
 
-def test_autocomplete_offers_titles_then_words(demo_client):
-    title = _search(demo_client, q="hedgehog")["results"][0]["title"]
-    data = demo_client.get("/api/suggest", query_string={"q": "hedgeh"}).get_json()
+def test_autocomplete_offers_titles_then_words(engine_client):
+    title = _search(engine_client, q="hedgehog")["results"][0]["title"]
+    data = engine_client.get("/api/suggest", query_string={"q": "hedgeh"}).get_json()
     kinds = [s["kind"] for s in data["suggestions"]]
     assert kinds == sorted(kinds, key=lambda kind: kind != "title")
     assert title in [s["text"] for s in data["suggestions"] if s["kind"] == "title"]
     assert "hedgehog" in [s["text"] for s in data["suggestions"] if s["kind"] == "term"]
-    assert demo_client.get("/api/suggest?q=").get_json()["suggestions"] == []
-    assert demo_client.get("/api/suggest?q=a&limit=99").status_code == 400
+    assert engine_client.get("/api/suggest?q=").get_json()["suggestions"] == []
+    assert engine_client.get("/api/suggest?q=a&limit=99").status_code == 400
 
 
 def test_openapi_document_describes_the_api(demo_client):

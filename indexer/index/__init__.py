@@ -12,6 +12,9 @@ index through them, never through the modules behind them nor through Whoosh's i
 - `wordfiles`: each segment's vocabulary ("did you mean"'s words), written beside it.
 - `whoosh_writer`: the writer `WhooshPostStore` writes with.
 - `segment_cache`: the one cache for values read from immutable segments.
+- `typesense_docs`, `typesense_cluster`, `typesense_store`: the same posts in a Typesense
+  cluster instead (the document mapping both sides share, the client with its errors and
+  retries, and `TypesensePostStore`).
 """
 
 from indexer.index.analysis import (
@@ -28,6 +31,26 @@ from indexer.index.schema import body_field, build_schema, stored_text, title_fi
 from indexer.index.segment_cache import SegmentCache
 from indexer.index.storage import open_existing
 from indexer.index.store import PostStore, WhooshPostStore
+from indexer.index.typesense_cluster import (
+    TypesenseCluster,
+    alias_target,
+    cluster_errors,
+    node_health,
+    read_generation,
+    retrying,
+)
+from indexer.index.typesense_docs import (
+    INDEX_ONLY_FIELDS,
+    TYPESENSE_SCHEMA_VERSION,
+    analyzer_for,
+    document_date,
+    document_id,
+    name_terms,
+    plain_words,
+    query_terms,
+    schema_differences,
+)
+from indexer.index.typesense_store import TypesensePostStore, has_document, sync_synonyms
 from indexer.index.whoosh_internals import (
     LENGTH_OF_CODE,
     bm25_parameters,
@@ -42,32 +65,50 @@ from indexer.index.wordfiles import segment_words
 
 __all__ = [
     "DEFAULT_LANGUAGE",
+    "INDEX_ONLY_FIELDS",
     "LENGTH_OF_CODE",
     "MANIFEST_NAME",
     "SCHEMA_VERSION",
     "SNOWBALL_LANGUAGES",
     "TOKEN_PATTERN",
+    "TYPESENSE_SCHEMA_VERSION",
     "PostStore",
     "SegmentCache",
+    "TypesenseCluster",
+    "TypesensePostStore",
     "WhooshPostStore",
+    "alias_target",
+    "analyzer_for",
     "bm25_parameters",
     "body_field",
     "build_schema",
+    "cluster_errors",
     "deleted_docnums",
+    "document_date",
+    "document_id",
+    "has_document",
     "is_null_query",
     "length_codes",
+    "name_terms",
+    "node_health",
     "normalize_language",
     "open_existing",
+    "plain_words",
+    "query_terms",
+    "read_generation",
     "read_list",
     "read_manifest",
     "read_positions",
     "read_whoosh_positions",
+    "retrying",
+    "schema_differences",
     "segment_id",
     "segment_key",
     "segment_words",
     "select_positions",
     "stem_terms",
     "stored_text",
+    "sync_synonyms",
     "text_analyzer",
     "title_field",
 ]

@@ -16,7 +16,7 @@ committed. The pipeline talks to the index only through the PostStore interface.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,9 @@ class IndexOptions:
     workers: int = 0  # 0: one per CPU
     overrides: dict[str, Any] | None = None  # the config's *_selector settings
     crawl: CrawlOptions | None = None  # limits for URL sources (start_url is replaced)
+    # Called with the run's summary so far after each page (from the run's own thread), for
+    # callers that report progress elsewhere (the server's background crawl).
+    on_progress: Callable[[IndexSummary], None] | None = None
 
 
 def index_sources(
@@ -204,6 +207,11 @@ class Run:
             for event, outcome in extractor.drain():
                 self._record(event, outcome, state)
                 self._tick()
+        self._report()
+
+    def _report(self) -> None:
+        if self.options.on_progress is not None:
+            self.options.on_progress(self.summary)
 
     def _take(self, event: Any, buffered: list[PageFetched], extractor, state) -> None:
         """One event of the source: counted, compared with the last run, or extracted."""
@@ -235,6 +243,7 @@ class Run:
 
     def _tick(self) -> None:
         """The bar: pages of this source settled so far, of how many."""
+        self._report()
         pages = self.summary.pages - self._pages_before
         self.progress.show_run(pages, self._expected, self.summary, self._crawler)
 

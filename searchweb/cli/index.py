@@ -2,7 +2,8 @@
 
     postsearch index [SOURCE...] [--index DIR] [--base-url URL] [--full] [--allow-mass-delete]
 
-Without a source it crawls the config's `site_url`. The summary's numbers are those of the
+Without a source it crawls the config's `site_url`: what cron, the systemd timer and the
+container's nightly job run. The summary's numbers are those of the
 run: pages read, posts indexed, pages that are not posts by reason (unchanged ones too, so
 a quiet incremental run still says what the site holds), failures, deletions, the broken
 links a crawl met, and the posts the index holds.
@@ -75,7 +76,10 @@ def run_index(args: argparse.Namespace) -> int:
         crawl=crawl_options(settings),
     )
     summary = index_sources(sources, store, options=options)
-    print_summary(summary, sys.stdout, settings.index_dir)
+    where = settings.index_dir
+    if settings.backend_engine == "typesense":
+        where = f"the Typesense alias {settings.backend_collection}"
+    print_summary(summary, sys.stdout, where)
     if summary.mass_delete_message:
         print(f"postsearch: {summary.mass_delete_message}", file=sys.stderr)
     for warning in summary.warnings:
@@ -98,7 +102,7 @@ def _site_to_crawl(settings: Settings) -> str:
     return settings.site_url
 
 
-def print_summary(summary: IndexSummary, out: TextIO, index_dir: Path | None = None) -> None:
+def print_summary(summary: IndexSummary, out: TextIO, index_dir: Path | str | None = None) -> None:
     """The end-of-run screen: what the run read and did, why pages are not posts, every
     failure with its page, and the broken links a crawl met."""
     where = f" into {index_dir}" if index_dir else ""

@@ -5,6 +5,7 @@
     postsearch search QUERY      search the index on the terminal
     postsearch serve             the results page, the JSON API and the widget
     postsearch report            what visitors searched for
+    postsearch doctor            check the backend: its nodes, collection and posts
 
 Every command exits 0 on success, 1 when it did its work but some pages failed, and 2 with
 one clear line on stderr when it could not do its work at all.
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 
 from indexer import __version__
 from indexer.api import PostsearchError
-from searchweb.cli import extract, index, report, search, serve
+from searchweb.cli import doctor, extract, index, report, search, serve
 from searchweb.cli.options import shared_options
 
 DESCRIPTION = (
@@ -63,7 +64,7 @@ def parser() -> argparse.ArgumentParser:
         dest="command", required=True, metavar="COMMAND", title="commands"
     )
     shared = shared_options(for_command=True)
-    for command in (index, extract, search, serve, report):
+    for command in (index, extract, search, serve, report, doctor):
         command.add_command(commands, shared)
     return top
 

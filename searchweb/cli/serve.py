@@ -13,7 +13,7 @@ import argparse
 from indexer import __version__
 from searchweb.cli.options import overrides_from
 from searchweb.web.app import create_app
-from searchweb.web.context import PLAIN_BACKEND_KEY
+from searchweb.web.context import PLAIN_BACKEND_KEY, SETTINGS_KEY
 
 
 def add_command(commands, shared: argparse.ArgumentParser) -> None:
@@ -37,5 +37,15 @@ def run_serve(args: argparse.Namespace) -> int:
     warmed = app.extensions[PLAIN_BACKEND_KEY].warm_up()
     where = f"http://{args.host}:{args.port}"
     print(f"postsearch {__version__} serving on {where} (index read in {warmed:.1f} s)", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="postsearch")
+    # waitress drops X-Forwarded-* headers it was not told to trust; the app's ProxyFix
+    # (trusted_proxies) is what decides, so with trusted proxies they are passed on to it.
+    trusting = app.config[SETTINGS_KEY].trusted_proxies > 0
+    serve(
+        app,
+        host=args.host,
+        port=args.port,
+        threads=args.threads,
+        ident="postsearch",
+        clear_untrusted_proxy_headers=not trusting,
+    )
     return 0

@@ -19,7 +19,14 @@ from typing import Protocol
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from indexer.index import body_field, open_existing, read_manifest, segment_key, title_field
+from indexer.index import (
+    TypesenseCluster,
+    body_field,
+    open_existing,
+    read_manifest,
+    segment_key,
+    title_field,
+)
 from searchweb.config import Settings
 from searchweb.engine.columns import segment_columns
 from searchweb.engine.postings import field_lengths
@@ -167,12 +174,27 @@ class WhooshSearchBackend:
         return replace(self.options, languages=languages)
 
 
-def backend_for(settings: Settings) -> WhooshSearchBackend:
-    """The Whoosh backend configured by a deployment's Settings."""
+def backend_for(settings: Settings) -> SearchBackend:
+    """The backend a deployment's Settings configure: the one place the engine is chosen
+    for searching (`searchweb.indexing.open_store` is the one for writing)."""
     options = SearchOptions(
         snippets=SnippetSettings(settings.snippet_fragments, settings.snippet_context_chars),
         synonyms=settings.synonyms,
         recency_boost=settings.recency_boost,
         time_limit=settings.query_time_limit,
     )
+    if settings.backend_engine == "typesense":
+        from searchweb.engine.typesense_backend import TypesenseSearchBackend
+
+        return TypesenseSearchBackend(cluster_for(settings), options)
     return WhooshSearchBackend(settings.index_dir, options)
+
+
+def cluster_for(settings: Settings) -> TypesenseCluster:
+    """The Typesense cluster of the Settings' [backend] table (its key from the environment)."""
+    return TypesenseCluster(
+        nodes=settings.backend_nodes,
+        api_key=settings.backend_api_key,
+        alias=settings.backend_collection,
+        key_source=f"the environment variable {settings.backend_api_key_env}",
+    )

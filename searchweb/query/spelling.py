@@ -136,10 +136,10 @@ def suggest_query(
             corrections[word] = better
     if not corrections:
         return None
-    return _rewrite(text, corrections)
+    return rewrite_query(text, corrections)
 
 
-def _rewrite(text: str, corrections: dict[str, str]) -> Suggestion:
+def rewrite_query(text: str, corrections: dict[str, str]) -> Suggestion:
     """Replace whole typed words, keeping everything else the visitor wrote."""
     plain, marked = [], []
     for piece in text.split(" "):

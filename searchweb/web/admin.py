@@ -7,19 +7,24 @@ on publish, update and trash. The endpoint does not exist (404) unless `admin_to
 set. The work itself is the indexer's, through searchweb.indexing: one writer, waiting for
 the lock at most ADMIN_LOCK_TIMEOUT seconds, so a running full crawl answers 503 rather
 than a hung request. The searchers of this process pick the commit up on their next query.
+
+`POST /api/admin/crawl` starts an incremental crawl of the whole site in the background
+("reindex everything", searchweb.web.crawl_job) and answers 202 at once; `GET` says how far
+it got. A second POST while one runs answers 409 with the running crawl's progress.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from indexer.api import IndexLockedError, IndexSummary, PostsearchError, normalize_url
 from searchweb.config import Settings
 from searchweb.indexing import delete_page, reindex_page
 from searchweb.web import context
 from searchweb.web.auth import supplied_token, token_matches
+from searchweb.web.crawl_job import SiteCrawl
 from searchweb.web.errors import error_response
 
 admin = Blueprint("admin", __name__)
@@ -27,8 +32,18 @@ ADMIN_LOCK_TIMEOUT = 10.0
 MAX_URL_CHARS = 2000
 
 
-@admin.post("/api/admin/reindex")
-def reindex():
+CRAWL_KEY = "postsearch_crawl"
+
+
+@admin.record_once
+def _init_crawl(state) -> None:
+    settings = state.app.config[context.SETTINGS_KEY]
+    state.app.extensions[CRAWL_KEY] = SiteCrawl(settings)
+
+
+@admin.before_request
+def _admin_only():
+    """Every admin route: off without a configured token, 401 without the right one."""
     settings = context.settings()
     if not settings.admin_token:
         return error_response("not_found", "the admin API is off (no admin_token configured)", 404)
@@ -36,6 +51,29 @@ def reindex():
         return error_response(
             "unauthorized", "a valid bearer token is required", 401, {"WWW-Authenticate": "Bearer"}
         )
+    return None
+
+
+@admin.post("/api/admin/crawl")
+def start_crawl():
+    settings = context.settings()
+    if not settings.site_url:
+        return error_response("no_site_url", "set site_url to the site's address first", 400)
+    started, progress = current_app.extensions[CRAWL_KEY].start()
+    if not started:
+        message = f"a crawl of {progress.site_url} is running (started {progress.started_at})"
+        return error_response("crawl_running", message, 409, crawl=progress.to_dict())
+    return jsonify(crawl=progress.to_dict()), 202
+
+
+@admin.get("/api/admin/crawl")
+def crawl_progress():
+    return jsonify(crawl=current_app.extensions[CRAWL_KEY].progress().to_dict())
+
+
+@admin.post("/api/admin/reindex")
+def reindex():
+    settings = context.settings()
     action, target = _read_body()
     if action is None:
         return error_response("invalid_body", 'send {"url": URL} or {"delete": URL}', 400)

@@ -44,7 +44,7 @@ def related():
 
 @api.get("/api/openapi.json")
 def openapi():
-    return jsonify(openapi_document(context.settings(), request.host_url))
+    return jsonify(openapi_document(context.settings(), request.url_root))
 
 
 @api.get("/health")

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, request
 from jinja2 import ChoiceLoader, FileSystemLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from searchweb.config import Settings, load_settings
 from searchweb.engine.backend import SearchBackend, backend_for
@@ -50,7 +51,23 @@ def create_app(
     register_error_handlers(app)
     app.after_request(_security_headers)
     app.after_request(_cors_headers)
+    _trust_proxies(app, settings.trusted_proxies)
     return app
+
+
+def _trust_proxies(app: Flask, count: int) -> None:
+    """Believe the X-Forwarded-* headers of `count` reverse proxies, no more.
+
+    Behind nginx the request arrives from 127.0.0.1 for a path without the public prefix;
+    the proxy's headers say who the visitor is (rate limits are per client), which scheme,
+    host and port they used, and under which path the server is mounted (`/search`), so
+    every link, /opensearch.xml and /click carry the public address. Headers beyond the
+    trusted count are ignored: a visitor cannot forge their address or the site's.
+    """
+    if count > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count, x_prefix=count
+        )
 
 
 def _cors_headers(response):

@@ -11,18 +11,35 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, NotFound
 
+from indexer.errors import BackendUnavailableError
 from searchweb.web.params import ParameterError
 
+# A search engine cluster that stopped answering: the client may try again shortly.
+RETRY_AFTER_SECONDS = "5"
 
-def error_response(code: str, message: str, status: int, headers: dict | None = None):
-    """The one error answer of the JSON API."""
-    return jsonify(error={"code": code, "message": message}), status, headers or {}
+
+def error_response(
+    code: str, message: str, status: int, headers: dict | None = None, **context: object
+):
+    """The one error answer of the JSON API; `context` adds fields beside `error` (e.g. the
+    running crawl's progress when another is refused)."""
+    body = {"error": {"code": code, "message": message}, **context}
+    return jsonify(body), status, headers or {}
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ParameterError)
     def parameter_error(problem: ParameterError):
         return error_response(problem.code, problem.message, problem.status)
+
+    @app.errorhandler(BackendUnavailableError)
+    def backend_unavailable(problem: BackendUnavailableError):
+        app.logger.error("search backend unavailable: %s", problem)
+        headers = {"Retry-After": RETRY_AFTER_SECONDS}
+        if request.path.startswith("/api/") or request.path == "/health":
+            message = "the search engine is not answering; try again in a moment"
+            return error_response("backend_unavailable", message, 503, headers)
+        return "Search is unavailable for a moment; please try again.", 503, headers
 
     @app.errorhandler(HTTPException)
     def http_error(problem: HTTPException):

@@ -102,7 +102,8 @@ def opensearch():
         "opensearch.xml",
         short_name=settings.site_name[:SHORT_NAME_CHARS],
         site_name=settings.site_name,
-        base=request.url_root.rstrip("/"),
+        # The host's root, not url_root: url_for already carries a proxy's path prefix.
+        base=request.host_url.rstrip("/"),
         search_path=url_for("web.results_page"),
     )
     return body, 200, {"Content-Type": "application/opensearchdescription+xml; charset=utf-8"}
