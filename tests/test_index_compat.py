@@ -120,3 +120,15 @@ def test_an_index_whose_schema_cannot_be_loaded_is_refused_with_the_rebuild_comm
     assert run.returncode == 2
     assert "its schema cannot be read" in run.stderr and REBUILD in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_doctor_serves_an_earlier_readable_version_and_says_how_to_upgrade(old_index, tmp_path):
+    earlier = _cli("doctor", "--index", str(old_index))
+    assert earlier.returncode == 0, earlier.stdout + earlier.stderr
+    assert f"schema      2 (this postsearch: {SCHEMA_VERSION})" in earlier.stdout
+    assert "note        schema version 2 is served as it is" in earlier.stdout
+    assert "--full" in earlier.stdout and "problem" not in earlier.stdout
+    current = tmp_path / "current"
+    index_sources([NEW_POST], WhooshPostStore(current))
+    now = _cli("doctor", "--index", str(current))
+    assert now.returncode == 0 and "note" not in now.stdout and "all well" in now.stdout
