@@ -54,7 +54,7 @@ class BodyText(TEXT):
     built by `build_schema` keeps them out of the postings: `index` leaves the distinct
     words of the last value in `words_found`, and the writer
     (indexer.index.whoosh_writer) counts them into the segment's vocabulary file
-    (indexer.index.vocabulary). Writing them as a spelling field's postings, as version 2
+    (indexer.index.wordfiles). Writing them as a spelling field's postings, as version 2
     did, was 45% of every posting written and a fifth of the index.
     """
 
