@@ -6,7 +6,8 @@ deleted (its file removed), and they run the same command as for the first build
 is then read back to check that the change really landed (a fast run that missed the change
 would be no result). For scale, the same runs with nothing changed, the single-file command
 (`postsearch index NEW_PAGE.html`) and Pagefind's full rebuild (it has no incremental mode)
-are timed too.
+are timed too. Then `postsearch serve` runs on that index and new posts are published
+through its webhook (bench/webhook.py): the time until `/api/search` finds each.
 
     python bench/incremental.py [--posts 2000] [--no-peer] [--json out.json]
 """
@@ -20,6 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import webhook
 from build import BenchError, pagefind_binary, postsearch_index, run_measured
 from generate_site import SiteGenerator, generate
 from whoosh import index as whoosh_index
@@ -95,11 +97,13 @@ def _run(work: Path, posts: int, peer: bool, seed: int) -> dict:
     # Indexing only the new page, as a maintainer can by hand.
     single = generator.write(site, posts + 1)
     one = postsearch_index(site / single.path, index_dir)
+    published = webhook.run(site, index_dir, generator, posts + 100, rounds=10)
     result = {
         "posts": posts,
         "full_build": {"wall_s": full.wall_s, "cpu_s": full.cpu_s, "command": full.command},
         "steps": steps,
         "single_file": {"wall_s": one.wall_s, "cpu_s": one.cpu_s, "command": one.command},
+        "webhook": published,
     }
     if peer:
         rebuild = run_measured(
@@ -124,6 +128,7 @@ def print_result(result: dict) -> None:
         print(f"  {landed:<6}  {step['note']}")
     one = result["single_file"]
     print(f"  index 1 file by hand: {one['wall_s']} s  $ {one['command']}")
+    webhook.print_result(result["webhook"])
     if "pagefind_rebuild" in result:
         pf = result["pagefind_rebuild"]
         print(f"  pagefind full rebuild: {pf['wall_s']} s  $ {pf['command']}")

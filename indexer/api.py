@@ -8,6 +8,9 @@ Everything else in `indexer` is its own business and may change; import-linter c
 - What the extractor reads from a page: `extract(read_page(...))`.
 """
 
+from typing import TYPE_CHECKING
+
+from indexer import index as _index
 from indexer.errors import (
     BackendUnavailableError,
     IndexLockedError,
@@ -21,8 +24,6 @@ from indexer.errors import (
 )
 from indexer.extract.page import Extraction, extract
 from indexer.index.store import PostStore, WhooshPostStore
-from indexer.index.typesense_cluster import TypesenseCluster
-from indexer.index.typesense_store import TypesensePostStore
 from indexer.pipeline.run import IndexOptions, index_sources
 from indexer.pipeline.single_url import delete_url, reindex_url
 from indexer.records import IndexSummary, Post, RawPage, Skip
@@ -30,6 +31,17 @@ from indexer.sources.crawl import CrawlOptions
 from indexer.sources.folder import read_file_page
 from indexer.sources.http import fetch_page
 from indexer.urls import normalize_url
+
+if TYPE_CHECKING:
+    from indexer.index import TypesenseCluster, TypesensePostStore
+
+
+def __getattr__(name: str) -> object:
+    """The Typesense store and cluster, loaded on first use as `indexer.index` loads them."""
+    if name in ("TypesenseCluster", "TypesensePostStore"):
+        return getattr(_index, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BackendUnavailableError",

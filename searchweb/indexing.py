@@ -16,7 +16,6 @@ from indexer.api import (
     IndexOptions,
     IndexSummary,
     PostStore,
-    TypesensePostStore,
     WhooshPostStore,
     delete_url,
     index_sources,
@@ -42,6 +41,8 @@ def open_store(settings: Settings, lock_timeout: float, rebuild: bool = False) -
     place the engine is chosen for writing. With Typesense, index_dir keeps only the crawl
     state, the site template and the writer's lock."""
     if settings.backend_engine == "typesense":
+        from indexer.api import TypesensePostStore  # the client, loaded for Typesense only
+
         return TypesensePostStore(
             cluster_for(settings),
             settings.index_dir,

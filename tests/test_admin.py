@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from helpers import SiteServer, add_post, copy_sowrey, crawl, edit_post
 
@@ -13,9 +15,9 @@ from searchweb.web.app import create_app
 TOKEN = "s3cret-token-for-tests"
 
 
-def _app(index_dir, site_url: str, token: str = TOKEN):
+def _app(index_dir, site_url: str, token: str = TOKEN, crawl_delay: float = 0):
     config = {"index_dir": str(index_dir), "site_url": site_url, "admin_token": token}
-    app = create_app(config | {"crawl_delay": 0})  # its own loopback server: no delay
+    app = create_app(config | {"crawl_delay": crawl_delay})
     if "admin" not in app.blueprints:  # until app.py registers it itself
         app.register_blueprint(admin)
     app.testing = True
@@ -69,6 +71,18 @@ def test_reindex_one_url_then_delete_it(site):
     gone = _post(client, {"delete": server.url + posts[2]})
     assert gone.get_json() == {"status": "deleted", "url": server.url + posts[2]}
     assert _total(client, "quillbramble") == 0
+
+
+def test_the_webhook_does_not_wait_out_the_crawl_delay(site):
+    """The crawl delay spaces a crawl's requests; one page the site asks for is fetched
+    right after its robots.txt."""
+    server, posts, index_dir = site
+    client = _app(index_dir, server.url, crawl_delay=10)
+    edit_post(server.root, posts[4], "brindlewort")
+    started = time.monotonic()
+    assert _post(client, {"url": server.url + posts[4]}).get_json()["status"] == "indexed"
+    assert time.monotonic() - started < 10
+    assert _total(client, "brindlewort") == 1
 
 
 def test_a_page_that_is_gone_is_removed_by_its_url(site):

@@ -239,3 +239,18 @@ def test_every_option_of_every_command_says_what_it_does():
             if isinstance(action, argparse._SubParsersAction):
                 continue
             assert action.help and action.help.strip(), f"{name} {action.dest} has no help"
+
+
+def test_the_index_command_starts_without_the_web_server_or_a_cluster_client():
+    """`postsearch index` on a Whoosh index loads neither Flask nor the Typesense client:
+    a one-post run after a publish pays only for what it uses."""
+    probe = """
+import atexit, sys
+heavy = {"flask", "typesense", "waitress"}
+atexit.register(lambda: print(sorted({name.split(".")[0] for name in sys.modules} & heavy)))
+from searchweb.cli.main import main
+main(["index", "--help"])
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert "Build the index" in done.stdout
+    assert done.stdout.rstrip().endswith("[]"), done.stdout + done.stderr

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
+from functools import partialmethod
 from itertools import pairwise
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from whoosh.searching import Searcher
 
 from indexer.api import WhooshPostStore, index_sources
 from indexer.index import open_existing, stored_text
+from indexer.index import schema as schema_module
 from indexer.index.listfiles import write_missing_lists
 from searchweb.engine.backend import WhooshSearchBackend
 from searchweb.engine.evaluate import evaluate
@@ -29,11 +32,37 @@ from searchweb.engine.snippets import _matches as snippet_matches
 from searchweb.query.matching import MatchContext, build_query, filter_query
 from searchweb.query.spelling import close_words, max_edits, spelling_fields
 from searchweb.query.syntax import parse_visitor_query
-from searchweb.query.vocabulary import most_common
+from searchweb.query.vocabulary import most_common, vocabularies
 from searchweb.records import Filters, SearchRequest
 
 # Whoosh stores a posting list in blocks of up to this many postings.
 WHOOSH_BLOCK = 128
+
+
+def _reindex(root: Path, index_dir: Path) -> None:
+    first = copy_corpus(root, posts=180)
+    index_sources([root], WhooshPostStore(index_dir))
+    copy_corpus(root, posts=260)  # the first 180 again, unchanged, and 80 newer posts
+    for post in first[:8]:
+        shutil.rmtree(root / post)
+    index_sources([root], WhooshPostStore(index_dir))
+
+
+@pytest.fixture(scope="module")
+def spelling_field_reader(tmp_path_factory):
+    """The same posts, written the same way, into an index that keeps the words before
+    stemming as Whoosh's spelling field (as schema version 2 does): Whoosh's own answers
+    for "did you mean" and completions."""
+    root = tmp_path_factory.mktemp("site")
+    index_dir = tmp_path_factory.mktemp("index")
+    body_text = schema_module.BodyText
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(body_text, "__init__", partialmethod(body_text.__init__, spelling=True))
+        _reindex(root, index_dir)
+    index = open_existing(index_dir)
+    assert "spell_body" in index.schema
+    with index.reader() as reader:
+        yield reader
 
 
 @pytest.fixture(scope="module", params=["list files", "Whoosh blocks"])
@@ -48,12 +77,7 @@ def reindexed(request, tmp_path_factory) -> Path:
     """
     root = tmp_path_factory.mktemp("site")
     index_dir = tmp_path_factory.mktemp("index")
-    first = copy_corpus(root, posts=180)
-    index_sources([root], WhooshPostStore(index_dir))
-    copy_corpus(root, posts=260)  # the first 180 again, unchanged, and 80 newer posts
-    for post in first[:8]:
-        shutil.rmtree(root / post)
-    index_sources([root], WhooshPostStore(index_dir))
+    _reindex(root, index_dir)
     for path in index_dir.glob("*.pslists"):
         path.unlink()
     if request.param == "list files":
@@ -68,14 +92,10 @@ def backend(reindexed) -> WhooshSearchBackend:
 
 def _vocabulary(searcher: Searcher) -> list[str]:
     """Unstemmed words of the posts, most widespread first."""
-    reader = searcher.reader()
-    words = [
-        (
-            reader.doc_frequency("spell_body", term),
-            term.decode() if isinstance(term, bytes) else term,
-        )
-        for term in reader.lexicon("spell_body")
-    ]
+    counts: Counter[str] = Counter()
+    for part in vocabularies(searcher.reader(), "spell_body"):
+        counts.update(dict(zip(part.words, part.counts.tolist(), strict=True)))
+    words = [(n, w) for w, n in counts.items()]
     return [w for n, w in sorted(words, reverse=True) if w.isalpha() and len(w) > 3 and n > 1]
 
 
@@ -188,14 +208,16 @@ def test_page_order_is_score_then_document(backend):
     assert [hit.url for hit in first.hits + second.hits] == expected
 
 
-def test_did_you_mean_finds_the_words_whoosh_finds(backend):
-    """close_words (rapidfuzz over words in memory) against Whoosh's own terms_within.
+def test_did_you_mean_finds_the_words_whoosh_finds(backend, spelling_field_reader):
+    """close_words (rapidfuzz over the vocabulary files' words) against Whoosh's own
+    terms_within over a spelling field of the same posts, with the same counts.
 
     IndexReader's: Whoosh's single-segment reader swaps in an automaton that counts a swap
     of two letters as two edits, so its answer would depend on how many segments there are.
     """
     reader = backend.searcher().reader()
     fields = spelling_fields(reader, ("en",))
+    assert fields == ["spell_body"] and "spell_body" not in reader.schema
     vocabulary = _vocabulary(backend.searcher())
     # Typos made from the index's own words: a letter dropped, doubled, swapped, replaced.
     typos = []
@@ -206,10 +228,11 @@ def test_did_you_mean_finds_the_words_whoosh_finds(backend):
     for typo in typos:
         ours = close_words(reader, fields, typo)
         theirs: dict[str, int] = {}
+        whoosh = spelling_field_reader
         for name in fields:
-            for word in IndexReader.terms_within(reader, name, typo, max_edits(typo), prefix=1):
+            for word in IndexReader.terms_within(whoosh, name, typo, max_edits(typo), prefix=1):
                 if word != typo:
-                    theirs[word] = theirs.get(word, 0) + reader.doc_frequency(name, word)
+                    theirs[word] = theirs.get(word, 0) + whoosh.doc_frequency(name, word)
         assert {w: n for n, w in ours} == theirs, typo
         compared += bool(theirs)
     assert compared >= len(typos) // 2
@@ -236,18 +259,20 @@ def test_snippet_words_are_the_words_the_analyzer_finds(backend):
     assert checked >= 40
 
 
-def test_completions_are_the_most_widespread_words_whoosh_lists(backend):
-    """Prefix expansion from the in-memory word lists against Whoosh's lexicon walk."""
+def test_completions_are_the_most_widespread_words_whoosh_lists(backend, spelling_field_reader):
+    """Prefix expansion from the in-memory word lists against Whoosh's lexicon walk (for
+    the words before stemming, over the spelling field of the same posts)."""
     reader = backend.searcher().reader()
     prefixes = sorted({word[:n] for word in _vocabulary(backend.searcher())[:60] for n in (2, 3)})
     for name in ("spell_body", "title", "body"):
+        whoosh = spelling_field_reader if name == "spell_body" else reader
         for prefix in prefixes:
             words = [
                 w.decode() if isinstance(w, bytes) else w
-                for w in reader.expand_prefix(name, prefix)
+                for w in whoosh.expand_prefix(name, prefix)
             ]
             counted = sorted(
-                ((reader.doc_frequency(name, w), w) for w in words), key=lambda p: (-p[0], p[1])
+                ((whoosh.doc_frequency(name, w), w) for w in words), key=lambda p: (-p[0], p[1])
             )
             assert most_common(reader, name, prefix, 8) == counted[:8], (name, prefix)
 

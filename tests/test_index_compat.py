@@ -19,7 +19,7 @@ import pytest
 from helpers import DEMO_SITE, FIXTURES
 
 from indexer.api import WhooshPostStore, index_sources
-from indexer.index import MANIFEST_NAME
+from indexer.index import MANIFEST_NAME, SCHEMA_VERSION
 from searchweb.engine.backend import WhooshSearchBackend
 from searchweb.records import SearchRequest
 from searchweb.web.app import create_app
@@ -69,6 +69,31 @@ def test_the_previous_layout_takes_new_posts_and_then_names_todays_modules(old_i
     assert _urls(backend, "leaf mould")[0].endswith("/leaf-mould-the-laziest-compost/")
     (toc,) = old_index.glob("_MAIN_*.toc")
     assert b"indexer.index.analysis" in toc.read_bytes()
+    # It keeps its schema version and its spelling field, which learns the new post's words.
+    assert json.loads((old_index / MANIFEST_NAME).read_text())["schema_version"] == 2
+    assert "spell_body" in backend.searcher().schema and not list(old_index.glob("*.pswords"))
+    assert _suggestion(old_index, "ferrment") == "ferment"
+
+
+def _suggestion(index_dir: Path, query: str) -> str | None:
+    client = create_app({"index_dir": str(index_dir), "query_log": False}).test_client()
+    found = client.get("/api/search", query_string={"q": query}).json["suggestion"]
+    return found and found["text"]
+
+
+def test_a_rebuild_writes_the_current_schema(old_index):
+    assert _suggestion(old_index, "sourdogh") == "sourdough"
+    summary = index_sources([DEMO_SITE], WhooshPostStore(old_index, rebuild=True))
+    assert len(summary.indexed) > 40 and not summary.failed
+    manifest = json.loads((old_index / MANIFEST_NAME).read_text())
+    assert manifest["schema_version"] == SCHEMA_VERSION > 2
+    backend = WhooshSearchBackend(old_index)
+    assert "spell_body" not in backend.searcher().schema
+    assert len(list(old_index.glob("*.pswords"))) == 1
+    assert _suggestion(old_index, "sourdogh") == "sourdough"
+    assert _suggestion(old_index, "ferrment") == "ferment"
+    (toc,) = old_index.glob("_MAIN_*.toc")
+    assert b"indexer.schema" not in toc.read_bytes()
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -95,3 +120,15 @@ def test_an_index_whose_schema_cannot_be_loaded_is_refused_with_the_rebuild_comm
     assert run.returncode == 2
     assert "its schema cannot be read" in run.stderr and REBUILD in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_doctor_serves_an_earlier_readable_version_and_says_how_to_upgrade(old_index, tmp_path):
+    earlier = _cli("doctor", "--index", str(old_index))
+    assert earlier.returncode == 0, earlier.stdout + earlier.stderr
+    assert f"schema      2 (this postsearch: {SCHEMA_VERSION})" in earlier.stdout
+    assert "note        schema version 2 is served as it is" in earlier.stdout
+    assert "--full" in earlier.stdout and "problem" not in earlier.stdout
+    current = tmp_path / "current"
+    index_sources([NEW_POST], WhooshPostStore(current))
+    now = _cli("doctor", "--index", str(current))
+    assert now.returncode == 0 and "note" not in now.stdout and "all well" in now.stdout

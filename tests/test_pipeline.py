@@ -9,7 +9,7 @@ from indexer.errors import IndexLockedError, SourceError
 from indexer.extract.address import resolve_address
 from indexer.extract.parse import Element, parse_html
 from indexer.index import WhooshPostStore, open_existing
-from indexer.pipeline.run import index_sources
+from indexer.pipeline.run import IndexOptions, index_sources
 from indexer.sources.folder import page_url
 from indexer.urls import normalize_url
 
@@ -30,6 +30,23 @@ def test_a_failed_run_leaves_the_index_as_it_was(tmp_path):
     with pytest.raises(SourceError):
         build_index(tmp_path, DEMO_SITE, tmp_path / "no-such-folder")
     assert _count(tmp_path) == 1  # the demo posts read before the error were not committed
+
+
+def _urls_in_index_order(index_dir) -> list[str]:
+    with open_existing(index_dir).searcher() as searcher:
+        return [fields["url"] for fields in searcher.all_stored_fields()]
+
+
+def test_the_same_folder_makes_the_same_index_whatever_finishes_first(tmp_path):
+    """Posts are written in the order the folder lists them, not the order worker processes
+    finish them, so posts whose scores tie are listed the same way after every build."""
+    orders = []
+    for name, workers in (("inline", 1), ("pool", 2), ("pool-again", 2)):
+        store = WhooshPostStore(tmp_path / name)
+        index_sources([DEMO_SITE], store, options=IndexOptions(workers=workers))
+        orders.append(_urls_in_index_order(tmp_path / name))
+    assert len(orders[0]) > 40
+    assert orders[1] == orders[0] and orders[2] == orders[0]
 
 
 def test_a_second_writer_is_refused_with_a_clear_error(tmp_path):

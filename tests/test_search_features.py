@@ -7,6 +7,7 @@ equal the facet count that offered it), never from a hard-coded list of posts.
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -285,7 +286,7 @@ def test_an_index_built_with_whooshs_own_spelling_field_still_grows_and_corrects
     # whose spelling field also keeps frequencies. Such an index keeps its pickled schema.
     index_dir = tmp_path / "index"
     with monkeypatch.context() as patch:
-        patch.setattr(schema_module, "BodyText", TEXT)
+        patch.setattr(schema_module, "BodyText", partial(TEXT, spelling=True))
         build_index(index_dir, site_copy)
     old_format = type(whoosh_index.open_dir(str(index_dir)).schema["spell_body"].format)
     assert old_format.__name__ == "Frequency"

@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
+    CompositeAnalyzer,
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
@@ -23,7 +24,7 @@ from whoosh.support.charset import accent_map
 
 # Words are runs of word characters, optionally joined by single dots ("node.js", "3.11").
 # Set explicitly: the maintained Whoosh forks changed the default to keep "*" inside words.
-TOKEN_PATTERN = r"\w+(\.?\w+)*"
+TOKEN_PATTERN = r"\w+(?:\.\w+)*"
 
 DEFAULT_LANGUAGE = "en"
 
@@ -124,3 +125,87 @@ def name_analyzer() -> Analyzer:
 def stem_terms(text: str, language: str = DEFAULT_LANGUAGE) -> list[str]:
     """The index terms `text` produces in `language`, in order; used by tests and tools."""
     return [token.text for token in text_analyzer(language)(text)]
+
+
+def vocabulary_words(analyzer: Analyzer, text: str) -> set[str]:
+    """The distinct words of `text` as `analyzer` indexes them but unstemmed: lowercased,
+    stop words dropped, accents folded. "Did you mean" offers these words.
+
+    The same set as Whoosh's `spellable_words` (the analyzer run with `no_morph`).
+    """
+    chain = _Chain.of(analyzer)
+    if chain is None:
+        return {token.text for token in analyzer(text, no_morph=True)}
+    return {word.translate(chain.charmap) for word in set(chain.kept(text)[1])}
+
+
+def analyse_positions(
+    analyzer: Analyzer, text: str
+) -> tuple[dict[str, list[int]], set[str]] | None:
+    """Each term of `text` with its positions, and its vocabulary words, in one pass; or
+    None when `analyzer` is not a chain `text_analyzer` builds.
+
+    The terms and positions are exactly those Whoosh's Positions format collects from
+    the analyzer's tokens (a stop word takes no position, the first word kept keeps its
+    own), found without a Token object and five generators per word: the distinct words
+    are stemmed and folded once each. The vocabulary words are `vocabulary_words`.
+    """
+    chain = _Chain.of(analyzer)
+    if chain is None:
+        return None
+    first, kept = chain.kept(text)
+    distinct = set(kept)
+    stem, ignore, charmap = chain.stem, chain.ignore, chain.charmap
+    terms = {word: (word if word in ignore else stem(word)).translate(charmap) for word in distinct}
+    positions: dict[str, list[int]] = {}
+    for position, word in enumerate(kept, first):
+        term = terms[word]
+        if term in positions:
+            positions[term].append(position)
+        else:
+            positions[term] = [position]
+    return positions, {word.translate(charmap) for word in distinct}
+
+
+class _Chain:
+    """The parts of a tokenize | lowercase | stop | stem | fold analyzer."""
+
+    KINDS = (RegexTokenizer, LowercaseFilter, StopFilter, StemFilter, CharsetFilter)
+
+    def __init__(self, tokenizer, stop, stemmer, fold) -> None:
+        self.pattern = tokenizer.expression
+        self.stops, self.minsize, self.maxsize = stop.stops, stop.min, stop.max
+        self.renumber = stop.renumber
+        self.stem, self.ignore = stemmer._stem, stemmer.ignore
+        self.charmap = fold.charmap
+
+    @classmethod
+    def of(cls, analyzer: Analyzer) -> _Chain | None:
+        items = analyzer.items if isinstance(analyzer, CompositeAnalyzer) else None
+        if items is None or len(items) != len(cls.KINDS):
+            return None
+        if not all(type(item) is kind for item, kind in zip(items, cls.KINDS, strict=True)):
+            return None
+        tokenizer, _, stop, stemmer, fold = items
+        if tokenizer.gaps or not stop.renumber:
+            return None
+        return cls(tokenizer, stop, stemmer, fold)
+
+    def kept(self, text: str) -> tuple[int, list[str]]:
+        """The lowercased words that are not stop words, in order, and the position of
+        the first of them among all the words."""
+        if self.pattern.groups:  # findall would return the groups, not the words
+            words = [match.group() for match in self.pattern.finditer(text)]
+        else:
+            words = self.pattern.findall(text)
+        stops, minsize, maxsize = self.stops, self.minsize, self.maxsize
+        if maxsize is None:
+            maxsize = len(text)
+        lowered = [word.lower() for word in words]
+        kept = [w for w in lowered if minsize <= len(w) <= maxsize and w not in stops]
+        if not kept:
+            return 0, kept
+        first = 0
+        while lowered[first] != kept[0]:
+            first += 1
+        return first, kept

@@ -19,6 +19,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema, SpellFiel
 from indexer.index.analysis import (
     DEFAULT_LANGUAGE,
     SNOWBALL_LANGUAGES,
+    analyse_positions,
     name_analyzer,
     text_analyzer,
 )
@@ -37,11 +38,8 @@ def body_field(language: str) -> str:
 class SpellingWords(SpellField):
     """Whoosh's spelling field, keeping which posts hold a word but not how often.
 
-    "Did you mean" and the typo fallback read only the words and how many posts hold each
-    (the term index keeps that count); Whoosh's own spelling field also wrote every post's
-    frequency of every word. Its postings were a third of the postings file, most of that
-    the frequencies. With every weight 1, Whoosh writes no weights at all. An index built
-    before keeps its pickled schema and reads as before.
+    Only indexes of schema version 2 have one (`spell_body`...): their body fields were
+    written with `spelling=True`. They still read and write it as they always did.
     """
 
     def __init__(self, analyzer) -> None:
@@ -50,12 +48,54 @@ class SpellingWords(SpellField):
 
 
 class BodyText(TEXT):
-    """A body field whose unstemmed words go into a `SpellingWords` field."""
+    """A post's body: stemmed words with their positions, and its vocabulary on the side.
+
+    The words before stemming are what "did you mean" and autocomplete offer. A field
+    built by `build_schema` keeps them out of the postings: `index` leaves the distinct
+    words of the last value in `words_found`, and the writer
+    (indexer.index.whoosh_writer) counts them into the segment's vocabulary file
+    (indexer.index.wordfiles). Writing them as a spelling field's postings, as version 2
+    did, was 45% of every posting written and a fifth of the index.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.words_found: set[str] | None = None
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("words_found", None)  # the last post's words are no part of the schema
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.words_found = None
 
     def subfields(self):
         yield "", self
         if self.separate_spelling():
             yield self.spelling_prefix, SpellingWords(self.analyzer)
+
+    def has_vocabulary(self) -> bool:
+        """Whether this field's words are counted into a vocabulary file (not a spelling
+        field's postings)."""
+        return not self.separate_spelling()
+
+    def index(self, value, **kwargs):
+        """The terms of `value` as Whoosh's own `index` gives them (UTF-8 term, frequency,
+        weight, encoded positions), from one pass over the text (`analyse_positions`)."""
+        analysed = None
+        if isinstance(value, str) and not kwargs and isinstance(self.format, formats.Positions):
+            analysed = analyse_positions(self.analyzer, value)
+        if analysed is None:
+            self.words_found = None
+            return super().index(value, **kwargs)
+        positions, self.words_found = analysed
+        boost, encode = self.format.field_boost, self.format.encode
+        return [
+            (term.encode("utf-8"), len(places), float(len(places)) * boost, encode(places))
+            for term, places in positions.items()
+        ]
 
 
 KIND_FIELD = "kind"
@@ -95,10 +135,22 @@ def build_schema() -> Schema:
     for language in SNOWBALL_LANGUAGES:
         analyzer = text_analyzer(language)
         fields[title_field(language)] = TEXT(analyzer=analyzer, stored=True, phrase=True)
-        # spelling=True: Whoosh also indexes the unstemmed words (spell_body...), which
-        # is the vocabulary "did you mean" and the typo fallback choose from.
-        fields[body_field(language)] = BodyText(analyzer=analyzer, phrase=True, spelling=True)
+        fields[body_field(language)] = BodyText(analyzer=analyzer, phrase=True)
     return Schema(**fields)
+
+
+def body_value(title: str, body: str) -> str:
+    """What a post's body field indexes: its title is part of its text too (a word in the
+    title and the body is one word said twice, as a reader sees it)."""
+    return f"{title}\n{body}"
+
+
+def stored_body_value(stored: dict) -> tuple[str, str]:
+    """The body field a stored post was indexed in, and the value indexed there, rebuilt
+    from its stored fields."""
+    language = stored.get("language") or DEFAULT_LANGUAGE
+    title = (stored.get("display") or {}).get("title") or ""
+    return body_field(language), body_value(title, stored_text(stored.get("content")))
 
 
 def pack_text(text: str) -> bytes:

@@ -18,9 +18,18 @@ from whoosh.writing import CLEAR, IndexWriter
 
 from indexer.errors import IndexLockedError
 from indexer.index.listfiles import write_missing_lists
-from indexer.index.manifest import read_manifest, write_manifest
-from indexer.index.schema import KIND_FIELD, body_field, kind_field, pack_text, title_field
+from indexer.index.manifest import SCHEMA_VERSION, read_manifest, write_manifest
+from indexer.index.schema import (
+    KIND_FIELD,
+    body_field,
+    body_value,
+    build_schema,
+    kind_field,
+    pack_text,
+    title_field,
+)
 from indexer.index.storage import fsync_path, open_existing, open_or_create, sync_manifest
+from indexer.index.whoosh_writer import PostWriter
 from indexer.records import POST_KIND, Post
 
 # Memory for the writer's postings pool before it sorts runs out to disk; at 128 MB the
@@ -89,9 +98,7 @@ def post_document(post: Post) -> dict:
         "tag": ",".join(_keyword(t) for t in post.tags),
         "taxonomy": " ".join(taxonomy),
         title_field(post.language): post.title,
-        # The title is part of the post's text too: a word in the title and the body is one
-        # word said twice, as a reader sees it (the title field adds its own small bonus).
-        body_field(post.language): f"{post.title}\n{post.body}",
+        body_field(post.language): body_value(post.title, post.body),
     }
     if post.author:
         document["author"] = post.author
@@ -131,7 +138,13 @@ class WhooshPostStore:
     def __enter__(self) -> WhooshPostStore:
         index = open_or_create(self.index_dir)
         try:
-            self._writer = index.writer(timeout=self.lock_timeout, limitmb=WRITER_MEMORY_MB)
+            self._writer = PostWriter(
+                index,
+                # A rebuild writes the current schema, whatever version the index had.
+                schema=build_schema() if self.rebuild else None,
+                timeout=self.lock_timeout,
+                limitmb=WRITER_MEMORY_MB,
+            )
         except LockError as error:
             raise IndexLockedError(
                 f"{self.index_dir} is being written by another indexer "
@@ -169,7 +182,10 @@ class WhooshPostStore:
         self.generation = committed.latest_generation()
         with committed.searcher() as searcher:
             write_manifest(
-                self.index_dir, languages=sorted(self._languages), doc_count=searcher.doc_count()
+                self.index_dir,
+                schema_version=SCHEMA_VERSION if self.rebuild else None,
+                languages=sorted(self._languages),
+                doc_count=searcher.doc_count(),
             )
         sync_manifest(self.index_dir)
 

@@ -11,11 +11,12 @@ loops do, and that needs a few of its internals:
 - BM25F's per-field B, the null query's class, a folder under a compound segment, and a
   stored file's path (for fsync).
 
-No other module touches them. `check_whoosh()` runs whenever an index is opened: it checks
-the version and that each internal is where this module expects it, then reads a small
-index built in memory both ways, through these internals and through Whoosh's public
-matcher, and compares. Anything else installed fails at start-up with WhooshInternalsError,
-not with wrong results later.
+No other module touches them, but for the writer: indexer.index.whoosh_writer changes two
+steps of Whoosh's SegmentWriter, and the names it uses are checked here too.
+`check_whoosh()` runs whenever an index is opened: it checks the version and that each
+internal is where this module expects it, then reads a small index built in memory both
+ways, through these internals and through Whoosh's public matcher, and compares. Anything
+else installed fails at start-up with WhooshInternalsError, not with wrong results later.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from whoosh.filedb.filestore import FileStorage, OverlayStorage, RamStorage
 from whoosh.index import TOC
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.util import numeric
+from whoosh.writing import SegmentWriter
 
 from indexer.errors import WhooshInternalsError
 
@@ -47,6 +49,9 @@ _REQUIRED = (
     (whoosh_query.qcore, ("_NullQuery",)),
     (FileStorage, ("_fpath",)),
     (TOC, ("_pattern",)),
+    # What indexer.index.whoosh_writer overrides and calls in Whoosh's writer.
+    (SegmentWriter, ("_flush_segment", "_finalize_segment", "per_document_reader")),
+    (whoosh3.W3PerDocReader, ("_cached_reader",)),
 )
 # The name Whoosh gives an index in its folder when none is chosen (`_MAIN_<gen>.toc`).
 INDEX_NAME = "MAIN"
@@ -124,10 +129,16 @@ LENGTH_OF_CODE = np.array(numeric._length_byte_cache, dtype=np.float64)
 def length_codes(reader: IndexReader, name: str) -> np.ndarray:
     """A leaf reader's field-length byte of field `name` for every post (0: not in it)."""
     count = reader.doc_count_all()
-    codes = np.zeros(count, dtype=np.uint8)
     perdoc = getattr(reader, "_perdoc", None)
     if perdoc is None or not hasattr(perdoc, "_cached_reader"):
-        return codes
+        return np.zeros(count, dtype=np.uint8)
+    return perdoc_length_codes(perdoc, name, count)
+
+
+def perdoc_length_codes(perdoc, name: str, count: int) -> np.ndarray:
+    """The field-length byte of field `name` for each of `count` posts, from a segment's
+    per-document reader (W3PerDocReader: a searcher's, or the writer's own)."""
+    codes = np.zeros(count, dtype=np.uint8)
     column = perdoc._cached_reader(whoosh3._lenfield(name), whoosh3.LENGTHS_COLUMN)
     if column is None:
         return codes

@@ -7,7 +7,7 @@ back to the one process that writes the index (Whoosh has one writer).
 from __future__ import annotations
 
 import os
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,8 +70,10 @@ class Extractor:
 
     For a crawl the pool is started (forked) on entry, before the crawler starts its
     threads, so no worker inherits a lock some thread held; without threads it may start
-    after `pool_after` pages. Results come back in completion order to the caller, which
-    alone writes to the store."""
+    after `pool_after` pages. Results come back in the order the pages were submitted, so
+    the same pages make the same index (posts whose scores tie keep one order from build to
+    build); with several pages queued per worker the pool stays busy while the oldest one
+    finishes. The caller alone writes to the store."""
 
     def __init__(self, workers: int, pool_after: int = 0, reading: Reading | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
@@ -111,9 +113,9 @@ class Extractor:
             yield from self._collect()
 
     def _collect(self):
-        done, _ = wait(self._running, return_when=FIRST_COMPLETED)
-        for future in done:
-            yield self._running.pop(future), future.result()
+        """The oldest page's outcome, once it is ready."""
+        oldest = next(iter(self._running))
+        yield self._running.pop(oldest), oldest.result()
 
     def drain(self):
         """Everything still running."""

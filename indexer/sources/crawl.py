@@ -165,11 +165,15 @@ class Crawler:
             self.http.close()
 
     def fetch_one(self, url: str) -> CrawlEvent:
-        """Fetch a single page of the site, robots.txt and bounds included (the webhook)."""
+        """Fetch a single page of the site, robots.txt and bounds included (the webhook).
+
+        No pause before the page: a crawl delay spaces a crawl's requests, and this is one
+        page the site itself asked for, right after its robots.txt."""
         try:
             if not self._allowed(url):
                 return PageSkipped(normalize_url(url), "not on the site (host or path prefix)")
             self._read_robots()
+            self.http.throttle.delay = 0.0
             events = self._handle(_Task(url))
         finally:
             self.http.close()

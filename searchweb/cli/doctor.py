@@ -16,10 +16,8 @@ import json
 
 from indexer.api import PostsearchError
 from indexer.index import (
+    READABLE_SCHEMA_VERSIONS,
     SCHEMA_VERSION,
-    alias_target,
-    node_health,
-    read_generation,
     read_manifest,
     schema_differences,
 )
@@ -65,7 +63,12 @@ def whoosh_report(settings: Settings) -> dict:
     found = manifest.get("schema_version")
     report.update(schema_version=found, expected_schema_version=SCHEMA_VERSION)
     report["posts"] = manifest.get("doc_count")
-    if found != SCHEMA_VERSION:
+    if found in READABLE_SCHEMA_VERSIONS and found != SCHEMA_VERSION:
+        report["notes"] = [
+            f"schema version {found} is served as it is; `postsearch index SOURCE --full` "
+            f"rebuilds it as version {SCHEMA_VERSION}, which builds faster and smaller"
+        ]
+    elif found != SCHEMA_VERSION:
         report["problems"].append(
             f"schema version {found}, this postsearch needs {SCHEMA_VERSION}: "
             "rebuild with `postsearch index SOURCE --full`"
@@ -75,6 +78,9 @@ def whoosh_report(settings: Settings) -> dict:
 
 def typesense_report(settings: Settings) -> dict:
     """Each node's health and role, the collection behind the alias, and its posts."""
+    # The Typesense client is loaded here, for a Typesense backend only.
+    from indexer.index import node_health
+
     cluster = cluster_for(settings)
     nodes = [{"url": url, **node_health(cluster, url)} for url in cluster.nodes]
     report = {
@@ -103,6 +109,8 @@ def typesense_report(settings: Settings) -> dict:
 
 
 def _collection(cluster) -> dict:
+    from indexer.index import alias_target, read_generation  # as in typesense_report
+
     read = cluster.read
     name = read("reading the alias", lambda client: alias_target(client, cluster.alias))
     if name is None:
@@ -140,6 +148,7 @@ def to_text(report: dict) -> str:
             lines.append(f"generation  {report['generation']}")
     if report.get("posts") is not None:
         lines.append(f"posts       {report['posts']}")
+    lines.extend(f"note        {note}" for note in report.get("notes", ()))
     lines.extend(f"problem     {problem}" for problem in report["problems"])
     if not report["problems"]:
         lines.append("all well")

@@ -12,8 +12,6 @@ import argparse
 
 from indexer import __version__
 from searchweb.cli.options import overrides_from
-from searchweb.web.app import create_app
-from searchweb.web.context import PLAIN_BACKEND_KEY, SETTINGS_KEY
 
 
 def add_command(commands, shared: argparse.ArgumentParser) -> None:
@@ -31,7 +29,11 @@ def add_command(commands, shared: argparse.ArgumentParser) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from waitress import serve  # the server's own import: the other commands need none of it
+    # The server's own imports: the other commands need neither Flask nor waitress.
+    from waitress import serve
+
+    from searchweb.web.app import create_app
+    from searchweb.web.context import PLAIN_BACKEND_KEY, SETTINGS_KEY
 
     app = create_app(config=overrides_from(args), config_file=args.config)
     warmed = app.extensions[PLAIN_BACKEND_KEY].warm_up()

@@ -14,13 +14,12 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from indexer.index import (
-    TypesenseCluster,
     body_field,
     open_existing,
     read_manifest,
@@ -36,6 +35,9 @@ from searchweb.engine.search import search
 from searchweb.engine.suggest import suggest
 from searchweb.query.spelling import spelling_fields
 from searchweb.query.vocabulary import vocabularies
+
+if TYPE_CHECKING:
+    from indexer.index import TypesenseCluster
 from searchweb.records import (
     Completion,
     RelatedPost,
@@ -192,6 +194,8 @@ def backend_for(settings: Settings) -> SearchBackend:
 
 def cluster_for(settings: Settings) -> TypesenseCluster:
     """The Typesense cluster of the Settings' [backend] table (its key from the environment)."""
+    from indexer.index import TypesenseCluster  # the client, loaded for Typesense only
+
     return TypesenseCluster(
         nodes=settings.backend_nodes,
         api_key=settings.backend_api_key,

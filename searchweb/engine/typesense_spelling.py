@@ -1,7 +1,7 @@
 """ "Did you mean" on a Typesense collection, by the same rules as on Whoosh.
 
 The collection keeps each post's distinct words, unstemmed, in `words` (the vocabulary
-Whoosh keeps in its spelling field). A typed word found in fewer than RARE_WORD_DOCS posts
+Whoosh counts per segment). A typed word found in fewer than RARE_WORD_DOCS posts
 (or in none, when the search found plenty) is looked up with Typesense's typo tolerance,
 which offers the words of the collection within one or two edits; the close word held by
 the most posts wins, under the rules of `searchweb.query.spelling` (same first letter, a

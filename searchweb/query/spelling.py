@@ -1,8 +1,9 @@
 """ "Did you mean" and the typo fallback, both from the index's own vocabulary.
 
-Whoosh keeps the unstemmed words of each body field in a spelling field (`spell_body`,
-`spell_body_es`, ...). A typed word that is rare or absent there is compared with the words
-that are there, within an edit distance that grows with the word's length (a 4-letter word
+The index keeps the words of each body field before stemming, with how many posts hold
+each (the spelling vocabularies `spell_body`, `spell_body_es`, ...: see
+searchweb.query.vocabulary). A typed word that is rare or absent there is compared with
+the words that are there, within an edit distance that grows with the word's length (a 4-letter word
 tolerates one typo, an 8-letter word two), and the most frequent close word wins.
 """
 
@@ -15,7 +16,14 @@ from rapidfuzz.distance import OSA
 from whoosh.reading import IndexReader
 
 from indexer.index import body_field
-from searchweb.query.vocabulary import Vocabulary, segment_vocabulary
+from searchweb.query.vocabulary import (
+    SPELLING_PREFIX,
+    Vocabulary,
+    frequency,
+    has_vocabulary,
+    segment_vocabulary,
+    spelling_name,
+)
 from searchweb.records import Suggestion
 
 # A word found in fewer posts than this may be a typo worth correcting.
@@ -33,9 +41,9 @@ def max_edits(word: str) -> int:
 
 
 def spelling_fields(reader: IndexReader, languages: tuple[str, ...]) -> list[str]:
-    """The spelling fields present in this index, for its languages."""
-    names = [f"spell_{body_field(lang)}" for lang in languages or ("en",)]
-    return [name for name in names if name in reader.schema]
+    """The spelling vocabularies present in this index, for its languages."""
+    names = [spelling_name(body_field(lang)) for lang in languages or ("en",)]
+    return [name for name in names if has_vocabulary(reader, name)]
 
 
 def close_words(reader: IndexReader, fields: list[str], word: str) -> list[tuple[int, str]]:
@@ -55,7 +63,7 @@ def close_words(reader: IndexReader, fields: list[str], word: str) -> list[tuple
         for segment_reader, _ in reader.leaf_readers():
             close.update(_within(segment_vocabulary(segment_reader, name), word, distance))
         for candidate in close - {word}:
-            found[candidate] = found.get(candidate, 0) + reader.doc_frequency(name, candidate)
+            found[candidate] = found.get(candidate, 0) + frequency(reader, name, candidate)
     # Fewest edits first ("starterr" is "starter", not the commoner "started"), then the
     # most widespread, then alphabetically.
     ranked = sorted(found.items(), key=lambda p: (OSA.distance(word, p[0]), -p[1], p[0]))
@@ -78,7 +86,7 @@ def _within(words: Vocabulary, word: str, distance: int) -> list[str]:
 
 
 def word_frequency(reader: IndexReader, fields: list[str], word: str) -> int:
-    return sum(reader.doc_frequency(name, word) for name in fields)
+    return sum(frequency(reader, name, word) for name in fields)
 
 
 def correct_word(
@@ -105,7 +113,7 @@ def correct_word(
 
 def _is_stop_word(reader: IndexReader, fields: list[str], word: str) -> bool:
     """Whether a body field's analyzer drops `word` as a stop word of its language."""
-    bodies = [name.removeprefix("spell_") for name in fields]
+    bodies = [name.removeprefix(SPELLING_PREFIX) for name in fields]
     analyzers = [reader.schema[name].analyzer for name in bodies if name in reader.schema]
     return any(not any(True for _ in analyzer(word, mode="query")) for analyzer in analyzers)
 

@@ -9,6 +9,10 @@ words one `argpartition`. Segments never change once written; the lists are cach
 segment and age out when a merge drops it.
 
 A word's count is the sum over segments, as Whoosh's own `doc_frequency` gives it.
+
+The spelling vocabulary of a body field (its words before stemming) goes by the name
+`spell_<field>`: a spelling field's terms in an index of schema version 2, the segment's
+vocabulary file (indexer.index.wordfiles) in later ones.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from functools import cached_property
 import numpy as np
 from whoosh.reading import IndexReader
 
-from indexer.index import SegmentCache, segment_key
+from indexer.index import SegmentCache, segment_key, segment_words
 
 # (segment, field) word lists kept per process; a site has a few segments and, per
 # language, a title, a body-spelling and a taxonomy field that get asked.
@@ -69,9 +73,27 @@ def segment_vocabulary(reader: IndexReader, name: str) -> Vocabulary:
     return _vocabularies.get((segment_key(reader), name), lambda: _read(reader, name))
 
 
+SPELLING_PREFIX = "spell_"
+
+
+def spelling_name(body: str) -> str:
+    """The name of body field `body`'s spelling vocabulary."""
+    return SPELLING_PREFIX + body
+
+
+def has_vocabulary(reader: IndexReader, name: str) -> bool:
+    """Whether the index has the vocabulary `name` (a field, or a body's spelling)."""
+    return name in reader.schema or (
+        name.startswith(SPELLING_PREFIX) and name.removeprefix(SPELLING_PREFIX) in reader.schema
+    )
+
+
 def _read(reader: IndexReader, name: str) -> Vocabulary:
     words: list[str] = []
     counts: list[int] = []
+    if name not in reader.schema and has_vocabulary(reader, name):
+        words, found = segment_words(reader, name.removeprefix(SPELLING_PREFIX))
+        return Vocabulary(words, found)
     if name in reader.schema:
         for term, info in reader.iter_field(name):
             words.append(term.decode("utf-8") if isinstance(term, bytes) else term)
@@ -84,6 +106,11 @@ def vocabularies(reader: IndexReader, name: str) -> list[Vocabulary]:
     return [segment_vocabulary(leaf, name) for leaf, _ in reader.leaf_readers()]
 
 
+def frequency(reader: IndexReader, name: str, word: str) -> int:
+    """How many posts hold `word` in vocabulary `name` (summed over segments)."""
+    return sum(part.count(word) for part in vocabularies(reader, name))
+
+
 def most_common(reader: IndexReader, name: str, prefix: str, limit: int) -> list[tuple[int, str]]:
     """(posts, word) for up to `limit` words of field `name` starting with `prefix`.
 
@@ -91,7 +118,7 @@ def most_common(reader: IndexReader, name: str, prefix: str, limit: int) -> list
     several segments and more than MERGE_LIMIT words to merge, only each segment's own
     4 x `limit` most widespread are candidates (a word outside all of them is missed).
     """
-    if not prefix or limit <= 0 or name not in reader.schema:
+    if not prefix or limit <= 0 or not has_vocabulary(reader, name):
         return []
     parts = vocabularies(reader, name)
     spans = [part.span(prefix) for part in parts]
