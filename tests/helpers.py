@@ -13,6 +13,7 @@ import email.utils
 import hashlib
 import importlib.util
 import os
+import re
 import shutil
 import signal
 import socket
@@ -310,6 +311,21 @@ def copy_sowrey(target: Path, posts: int, offset: int = 0) -> list[str]:
     return [f.parent.relative_to(SOWREY / "posts").as_posix() + "/" for f in chosen]
 
 
+def folder_posts(posts: list[str]) -> set[str]:
+    """The posts a folder run of `copy_sowrey`'s copy indexes: its posts, and the post a
+    non-post copies when the copy lacks that post (sowrey's `blog/page/2/` is a copy of a
+    post, its canonical says which). A folder is read as a mirror: a page whose canonical
+    names no page of the folder is that page."""
+    found = set(posts)
+    for relative in NONPOSTS:
+        text = (SOWREY / "nonpost" / relative).read_text(encoding="utf-8")
+        canonical = re.search(r'<link rel="canonical" href="([^"]+)"', text)
+        path = canonical[1].removeprefix(PRODUCTION) if canonical else ""
+        if re.match(r"\d{4}/\d{2}/[^/]+/$", path):
+            found.add(path)
+    return found
+
+
 def add_post(root: Path, path: str, title: str, template_path: str) -> str:
     """A new post at `path`, made from an existing one with its own title and canonical."""
     source = (root / template_path / "index.html").read_text(encoding="utf-8")
@@ -323,10 +339,15 @@ def add_post(root: Path, path: str, title: str, template_path: str) -> str:
     return path
 
 
-def indexed_paths(index_dir: Path) -> set[str]:
-    """The URL paths of every indexed post ('2003/02/x/'), whatever host it was read from."""
+def indexed_paths(index_dir: Path, pages: bool = False) -> set[str]:
+    """The URL paths of every indexed post ('2003/02/x/'), whatever host it was read from;
+    with `pages`, of the static pages indexed as pages too."""
     with open_existing(index_dir).searcher() as searcher:
-        return {urlsplit(f["url"]).path.lstrip("/") for f in searcher.all_stored_fields()}
+        return {
+            urlsplit(f["url"]).path.lstrip("/")
+            for f in searcher.all_stored_fields()
+            if pages or f.get("kind") != "page"
+        }
 
 
 def loopback_options(server: SiteServer, **options) -> CrawlOptions:
