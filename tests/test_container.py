@@ -4,6 +4,7 @@ published port, as a non-root user with a working healthcheck."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import time
@@ -59,7 +60,9 @@ def test_the_image_indexes_into_a_volume_and_serves_it(docker_daemon, tmp_path):
             "run", "--rm", "-v", f"{VOLUME}:/var/lib/postsearch", "-v", f"{DEMO_SITE}:/site:ro",
             IMAGE, "index", "/site", "--quiet",
         )  # fmt: skip
-        assert "indexed      47 posts" in indexed.stdout
+        posts = re.search(r"indexed\s+(\d+) posts\n", indexed.stdout)
+        assert posts and int(posts[1]) > 40, indexed.stdout
+        assert f"The index holds {posts[1]} posts." in indexed.stdout
         port = free_port()
         docker(
             "run", "--detach", "--name", NAME, "--publish", f"127.0.0.1:{port}:8000",

@@ -77,7 +77,8 @@ def test_the_crontab_line_crawls_the_configured_site(tmp_path):
         )
         done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, check=False)
     assert done.returncode == 0, (tmp_path / "reindex.log").read_text()
-    assert "indexed       4 posts" in (tmp_path / "reindex.log").read_text()
+    log = (tmp_path / "reindex.log").read_text()
+    assert re.search(r"indexed\s+4 posts\n", log) and "The index holds 4 posts." in log, log
     assert indexed_paths(tmp_path / "index") == set(posts)
 
 

@@ -45,7 +45,7 @@ def site(tmp_path):
 
 def test_a_crawl_runs_in_the_background_and_reports_its_progress(site):
     server, posts, index_dir = site
-    app, client = _client(index_dir, server.url)
+    app, client = _client(index_dir, server.url, crawl_delay=0)  # its own loopback site
     assert client.get("/api/admin/crawl", headers=AUTH).get_json()["crawl"]["state"] == "idle"
     edit_post(server.root, posts[3], "quillbramble")
     add_post(server.root, "2030/01/zephyr/", "Zephyrquill arrives", posts[0])
