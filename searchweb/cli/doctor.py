@@ -31,9 +31,10 @@ def add_command(commands, shared: argparse.ArgumentParser) -> None:
         "doctor",
         parents=[shared],
         help="check the backend: nodes, collection, posts",
-        description="Check what the server would search: for Whoosh the index directory, "
-        "its schema version and posts; for Typesense each node's health and role, the "
-        "collection behind the alias and its posts.",
+        description="Check that the configured backend is there, whole and answering: the "
+        "Whoosh index's schema version and posts, or each Typesense node's health and role, "
+        "the collection behind the alias and its posts. Exits 1 when something needs "
+        "attention.",
     )
     doctor.add_argument("--json", action="store_true", help="print the report as JSON")
     doctor.set_defaults(run=run_doctor)
