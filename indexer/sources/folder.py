@@ -12,6 +12,7 @@ is no longer in the folder is gone, since a folder is always read completely.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urljoin
@@ -51,14 +52,20 @@ def single_page_url(path: Path, base_url: str | None) -> str:
 
 
 def html_files(folder: Path) -> list[Path]:
-    """Every HTML file below `folder`, skipping hidden folders, in a stable order."""
-    found = [
-        path
-        for path in folder.rglob("*")
-        if path.suffix.lower() in HTML_SUFFIXES
-        and path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    ]
+    """Every HTML file below `folder`, skipping hidden folders and files, in a stable order.
+
+    One `os.walk` (directory entries carry their type, so no `stat` per file), with hidden
+    folders pruned before they are entered: a 2,000-post site is listed in a few
+    milliseconds, which an incremental run with nothing to do is mostly made of.
+    """
+    found = []
+    for top, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found.extend(
+            Path(top, name)
+            for name in names
+            if not name.startswith(".") and Path(name).suffix.lower() in HTML_SUFFIXES
+        )
     return sorted(found)
 
 
