@@ -297,3 +297,12 @@ def test_suggest_completes_titles_and_words(demo_reader, demo_posts):
 def test_warm_up_reads_the_index_before_the_first_search(demo_reader, demo_posts):
     assert demo_reader.warm_up() >= 0
     assert demo_reader.doc_count() == len(demo_posts)
+
+
+def test_related_posts_leave_out_the_post_and_an_unknown_address(demo_reader, demo_posts):
+    post = next(p for p in demo_posts if "sourdough" in p.title.lower())
+    related = demo_reader.related(post.url, 3)
+    assert related and len(related) <= 3
+    assert post.url not in [r.url for r in related]
+    assert all(r.title and r.url in {p.url for p in demo_posts} for r in related)
+    assert demo_reader.related("https://demo.postsearch.test/no/such/post/", 3) is None

@@ -36,6 +36,7 @@ from indexer.index import (
 )
 from searchweb.engine.snippets import snippet_html, title_html
 from searchweb.engine.typesense_query import TypesenseQuery, translate
+from searchweb.engine.typesense_related import RELATED_LIMIT, related_posts
 from searchweb.engine.typesense_spelling import suggest_correction
 from searchweb.engine.typesense_suggest import SUGGEST_LIMIT, suggest
 from searchweb.query.syntax import completing_last_word, parse_visitor_query
@@ -45,6 +46,7 @@ from searchweb.records import (
     FacetCount,
     FacetCounts,
     Hit,
+    RelatedPost,
     SearchOptions,
     SearchRequest,
     SearchResults,
@@ -146,6 +148,9 @@ class TypesenseSearchBackend:
 
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[Completion]:
         return suggest(self._search_params, prefix, self._main_language(), limit)
+
+    def related(self, url: str, limit: int = RELATED_LIMIT) -> list[RelatedPost] | None:
+        return related_posts(self.cluster.read, self.cluster.alias, url, limit)
 
     def has_url(self, url: str) -> bool:
         alias = self.cluster.alias
