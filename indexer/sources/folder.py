@@ -55,8 +55,8 @@ def html_files(folder: Path) -> list[Path]:
     """Every HTML file below `folder`, skipping hidden folders and files, in a stable order.
 
     One `os.walk` (directory entries carry their type, so no `stat` per file), with hidden
-    folders pruned before they are entered: a 2,000-post site is listed in a few
-    milliseconds, which an incremental run with nothing to do is mostly made of.
+    folders pruned before they are entered: listing the folder is much of what an
+    incremental run with nothing to do spends after starting up.
     """
     found = []
     for top, folders, names in os.walk(folder):

@@ -9,8 +9,9 @@ if the phrase is there as typed (case and accents aside). An excluded phrase (`-
 drops the posts that hold it. Reading text costs more than reading the index (about a
 millisecond a post), so the best-scored candidates are read first and the reading stops
 after EXACT_CHECK_SECONDS (or at the search's deadline, if sooner): a phrase of common
-words among 100,000 posts shows its best matches at once, and says its results may be
-incomplete, rather than make the visitor wait for every candidate to be read.
+words among many posts shows its best matches within a third of a second, and says its
+results may be incomplete, rather than make the visitor wait for every candidate. A rare
+phrase whose indexed word is common may then show none of its posts.
 """
 
 from __future__ import annotations
