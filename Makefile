@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install demo demo-index test test-quick lint format extract-score eval bench bench-quick \
-        bench-relevance bench-known-item bench-crawl harden screenshots clean
+        bench-relevance bench-known-item bench-crawl bench-failover harden screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,10 @@ bench-known-item: $(STAMP)
 ## Crawl the sowrey corpus over loopback, then recrawl it unchanged
 bench-crawl: $(STAMP)
 	$(BIN)/python bench/crawl_sowrey.py
+
+## Typesense fail-over: seconds until writes resume after the leader is killed, 10 kills each
+bench-failover: $(STAMP)
+	$(BIN)/python bench/typesense_failover.py --rounds 10
 
 ## Load during a full reindex (50 requests/s for 60 s), and the fuzz run's status counts
 harden: $(STAMP)

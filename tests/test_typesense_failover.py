@@ -51,6 +51,18 @@ RATE = 20  # searches per second
 MARKER = "quokkafailover"
 
 
+@pytest.fixture(autouse=True)
+def every_node_running(typesense_cluster):
+    """A test that fails after killing or stopping a node leaves the session's cluster
+    whole for the tests after it."""
+    yield
+    dead = [node for node in typesense_cluster.nodes if not node.alive()]
+    for node in dead:
+        typesense_cluster.start(node)
+    if dead:
+        typesense_cluster.wait_healthy()
+
+
 @dataclass
 class SteadySearches:
     """A client searching at a fixed rate in a thread, recording every answer."""
@@ -164,7 +176,7 @@ class WriteProbe:
 
 
 def test_killing_the_leader_mid_reindex_loses_no_search_and_no_post(
-    typesense_cluster, tmp_path, figures
+    typesense_cluster, tmp_path, figures, caplog
 ):
     cluster, alias = typesense_cluster, "failover"
     site = tmp_path / "site"
@@ -210,6 +222,8 @@ def test_killing_the_leader_mid_reindex_loses_no_search_and_no_post(
     figures["fail-over: longest search (s)"] = f"{searches.longest:.3f}"
     resumed = probe.resumed
     figures["fail-over: writes resumed after (s)"] = f"{resumed:.1f}" if resumed else "never"
+    asked = [r.getMessage() for r in caplog.records if "hold an election" in r.getMessage()]
+    figures["fail-over: the indexer asked for an election"] = "yes" if asked else "no"
     assert searches.failures == []
     assert resumed is not None and resumed <= 10.0, resumed
 
@@ -271,10 +285,11 @@ def _behind(settings, alias: str) -> str:
 
 
 def test_a_write_the_cluster_keeps_refusing_is_never_reported_done(
-    typesense_cluster, tmp_path, monkeypatch, demo_posts_for_writes
+    typesense_cluster, tmp_path, monkeypatch, demo_posts_for_writes, caplog
 ):
     """Every node stops answering (SIGSTOP) between a batch's writes and its commit: the
-    store retries until its deadline, then the batch fails; nothing says it was done."""
+    store retries until its deadline, then the batch fails; nothing says it was done, and
+    no node was asked for an election (none answered)."""
     cluster = typesense_cluster
     at = TypesenseCluster(tuple(cluster.urls), cluster.api_key, "refused")
     first, second = demo_posts_for_writes[:2]
@@ -297,6 +312,7 @@ def test_a_write_the_cluster_keeps_refusing_is_never_reported_done(
         load_settings(overrides=app_config(cluster, "refused", tmp_path), environ={})
     )
     assert backend.has_url(first.url) and not backend.has_url(second.url)
+    assert not [r for r in caplog.records if "hold an election" in r.getMessage()]
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ at; searches go through the alias. What a batch does with it:
   collection is dropped. Searches see the old posts or the new ones, never an empty or
   half-built index. An error drops the new collection and leaves the alias as it was.
 
-Writes are retried while the cluster refuses them (an election after a node died) and
+Writes are retried while the cluster refuses them (no leader after a node died) and
 never reported done until acknowledged (`typesense_cluster.retrying`). A commit ends by
 bumping a generation in a small meta collection and waiting until every reachable node
 has applied it, so the next search, wherever it goes, sees the commit. The crawl state
