@@ -306,3 +306,17 @@ def test_related_posts_leave_out_the_post_and_an_unknown_address(demo_reader, de
     assert post.url not in [r.url for r in related]
     assert all(r.title and r.url in {p.url for p in demo_posts} for r in related)
     assert demo_reader.related("https://demo.postsearch.test/no/such/post/", 3) is None
+
+
+def test_related_posts_are_posts_not_static_pages(backend, tmp_path, demo_posts):
+    """A static page that says what a post says (a site indexing its pages too) is found
+    by a search, and is never offered as a post to read next."""
+    post = next(p for p in demo_posts if "sourdough" in p.title.lower())
+    page = replace(
+        post, url="https://demo.postsearch.test/about-our-bread/", kind="page", date=None
+    )
+    _write(backend, tmp_path, [*demo_posts, page])
+    reader = backend.searcher(tmp_path)
+    assert page.url in _search(reader, post.title)
+    related = reader.related(post.url, 5)
+    assert related and page.url not in [r.url for r in related]

@@ -61,7 +61,7 @@ _TRANSIENT = (
 _REFUSED_KEY = (ts.RequestUnauthorized, ts.RequestForbidden)
 # A node that raised one of these did not answer at all (down, unreachable, stopped). A
 # follower that cannot reach the leader does answer a write: with a status of 0 or 500.
-_SILENT = (httpx.ConnectError, httpx.TimeoutException, ts.Timeout)
+_SILENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadTimeout, ts.Timeout)
 
 LOG = logging.getLogger(__name__)
 

@@ -4,7 +4,8 @@ A post's key words are the words of its title and text that say the most about i
 in it, rare in the site (tf-idf over the post's own analysed words, the title counted
 several times). The related posts are those that hold most of those words (BM25 over the
 body and title, the same scoring as a search), with a bonus for sharing a category or a
-tag, as a reader expects of "related". The post itself is never among them.
+tag, as a reader expects of "related". The post itself is never among them, nor is a static
+page (an "About" page is not a post to read next).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 from whoosh import query as q
 from whoosh.searching import Searcher
 
-from indexer.index import body_field, stored_text, title_field
+from indexer.index import KIND_FIELD, body_field, stored_text, title_field
 from searchweb.engine.evaluate import evaluate
 from searchweb.records import RelatedPost
 
@@ -39,10 +40,17 @@ def related_posts(searcher: Searcher, url: str, limit: int) -> list[RelatedPost]
     if query is None:
         return []
     matches = evaluate(searcher, query).matches
-    keep = matches.ids != docnum
+    keep = (matches.ids != docnum) & ~np.isin(matches.ids, _static_pages(searcher))
     ids, scores = matches.ids[keep], matches.scores[keep]
     best = np.lexsort((ids, -scores))[:limit]
     return [_related(searcher.stored_fields(int(ids[i]))) for i in best]
+
+
+def _static_pages(searcher: Searcher) -> np.ndarray:
+    """The document numbers of the static pages (an index holds a handful, if any)."""
+    if KIND_FIELD not in searcher.schema:
+        return np.empty(0, dtype=np.int64)
+    return np.fromiter(searcher.docs_for_query(q.Term(KIND_FIELD, "page")), dtype=np.int64)
 
 
 def _query_for(searcher: Searcher, stored: dict) -> q.Query | None:

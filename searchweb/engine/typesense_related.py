@@ -3,7 +3,8 @@
 Typesense 0.24 has no "more like this" and gives no word statistics to weigh words by, so a
 post's key words are its title's words and its most frequent words (index terms: stemmed,
 stop words out), and the related posts are those Typesense ranks first for them, dropping
-words from the query until enough posts hold the rest. The post itself is left out. On
+words from the query until enough posts hold the rest. The post itself is left out, and so
+are static pages. On
 Whoosh the words are weighed by tf-idf and a shared category or tag counts too
 (searchweb.engine.related); this is the nearest one request to Typesense can do.
 """
@@ -42,6 +43,7 @@ def related_posts(read: Read, alias: str, url: str, limit: int) -> list[RelatedP
         "query_by": "title_terms,body_terms",
         "query_by_weights": "2,1",
         "per_page": limit + 1,  # the post itself is among them
+        "filter_by": "kind:=post",  # a static page is not a post to read next
         "drop_tokens_threshold": limit + 1,
         "typo_tokens_threshold": 0,
         "num_typos": 0,
