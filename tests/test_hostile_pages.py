@@ -29,7 +29,10 @@ from pathlib import Path
 import pytest
 from helpers import REPO
 
+from indexer.api import extract
+from indexer.errors import PageError
 from indexer.index import open_existing
+from indexer.records import RawPage
 from indexer.sources.crawl import Crawler, CrawlOptions, _Task
 from indexer.sources.events import PageSkipped
 from indexer.sources.http import is_private_host
@@ -109,6 +112,19 @@ def hostile_folder(root: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_reads_as_its_text(codec):
+    """A page saved as UTF-16 with no byte-order mark, a non-ASCII letter in its first
+    line, reads as the text it holds; random bytes are still refused as binary."""
+    title = "Crème brûlée notes on the sixteen harvest"
+    page = post_html(title, "<p>Façades and the sixteen harvest, ça va.</p>" * 6, codec)
+    extraction = extract(RawPage("utf16.html", "", page.encode(codec)))
+    assert extraction.is_post and extraction.post.title == title
+    assert "Façades and the sixteen harvest" in extraction.post.body
+    with pytest.raises(PageError, match="binary"):
+        extract(RawPage("noise.html", "", b"\x89PNG\r\n\x1a\n" + os.urandom(4096)))
+
+
 def run_postsearch(*args: str) -> tuple[subprocess.CompletedProcess, float]:
     """`postsearch ARGS` in a subprocess; the run and its peak RSS in MB."""
     done = subprocess.run(
@@ -149,7 +165,7 @@ def test_hostile_pages_in_a_folder_are_skipped_with_reasons_and_memory_stays_bou
     indexed = int(re.search(r"indexed\s+(\d+) posts", out).group(1))
     assert indexed == len(ORDINARY) + len(unnamed), note
     # The rest of the site is searchable, and so are the pages with bad bytes in them.
-    for word in (*ORDINARY, "invalid", "mixed", "charset"):
+    for word in (*ORDINARY, "invalid", "mixed", "charset", "sixteen"):
         found = subprocess.run(
             [str(POSTSEARCH), "search", word, "--index", str(index), "--json"],
             capture_output=True,

@@ -107,8 +107,8 @@ def test_on_a_phone_the_filters_open_and_apply_without_javascript(chromium_brows
 # -- deep links into long posts -----------------------------------------------------------
 
 
-def test_a_match_under_a_heading_gets_a_deep_link_to_it(demo_client):
-    found = demo_client.get("/api/search?q=ferryman").json
+def test_a_match_under_a_heading_gets_a_deep_link_to_it(engine_client):
+    found = engine_client.get("/api/search?q=ferryman").json
     (hit,) = [hit for hit in found["results"] if hit["url"].endswith(LONG_POST)]
     assert [sub["title"] for sub in hit["sub_results"]] == ["Day two: Hatherley to Combe St Anne"]
     (sub,) = hit["sub_results"]
@@ -117,12 +117,12 @@ def test_a_match_under_a_heading_gets_a_deep_link_to_it(demo_client):
     page = (DEMO_SITE / LONG_POST.strip("/") / "index.html").read_text(encoding="utf-8")
     assert 'id="day-two"' in page
     # A short post has no deep links, and every hit says so in the same shape.
-    short = demo_client.get("/api/search?q=puncture").json["results"]
+    short = engine_client.get("/api/search?q=puncture").json["results"]
     assert short and all(hit["sub_results"] == [] for hit in short)
 
 
-def test_deep_links_come_in_the_posts_order_at_most_three(demo_client):
-    found = demo_client.get("/api/search?q=tide+abbey+river+ferry").json["results"]
+def test_deep_links_come_in_the_posts_order_at_most_three(engine_client):
+    found = engine_client.get("/api/search?q=tide+abbey+river+ferry").json["results"]
     (hit,) = [hit for hit in found if hit["url"].endswith(LONG_POST)]
     titles = [sub["title"] for sub in hit["sub_results"]]
     assert 1 <= len(titles) <= 3

@@ -3,10 +3,11 @@
 Stage two of the flow (sources → parse → extract). Pages are parsed exactly once, by lxml
 (libxml2's HTML parser: fast, and lenient with the broken markup real blogs ship), with
 the encoding Beautiful Soup's detector picks (a byte-order mark, then the declared charset,
-then UTF-8, then Windows-1252). Every later stage reads or prunes that one tree, through
-lxml's own machinery: compiled XPath for selectors and text lengths, its C iterators for
-walks. The JSON-LD blocks are kept aside; then scripts, styles and templates are emptied,
-since a reader never sees their text and every length below counts what a reader sees.
+then UTF-8, then Windows-1252; UTF-16 without a byte-order mark is recognised too, see
+`encodings`). Every later stage reads or prunes that one tree, through lxml's own
+machinery: compiled XPath for selectors and text lengths, its C iterators for walks. The
+JSON-LD blocks are kept aside; then scripts, styles and templates are emptied, since a
+reader never sees their text and every length below counts what a reader sees.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from bs4.dammit import EncodingDetector
 from lxml import etree
 
 from indexer.errors import PageError
+from indexer.extract.encodings import encodings_to_try, utf16_with_bom
 from indexer.records import MAX_PAGE_BYTES, RawPage
 
 Element = etree._Element
@@ -88,6 +89,7 @@ def parse_page(page: RawPage) -> Document:
         raise PageError(page.location, "empty file")
     if len(content) > MAX_PAGE_BYTES:
         raise PageError(page.location, f"larger than {MAX_PAGE_BYTES // (1024 * 1024)} MB")
+    content = utf16_with_bom(content)
     if b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PageError(page.location, "binary content, not HTML")
     root = _parse_bytes(content)
@@ -110,7 +112,7 @@ def parse_html(markup: str | bytes) -> Document:
 
 def _parse_bytes(content: bytes) -> Element | None:
     """The page's root, read with the first encoding the parser accepts."""
-    markup, encodings = _encodings(content)
+    markup, encodings = encodings_to_try(content)
     for encoding in encodings:
         try:
             parser = _parser(encoding)
@@ -122,19 +124,6 @@ def _parse_bytes(content: bytes) -> Element | None:
             return None
         return root
     return None
-
-
-def _encodings(content: bytes) -> tuple[bytes, list[str]]:
-    """The page's bytes (less a byte-order mark) and the encodings to try, in order: the
-    byte-order mark's, the declared charset, UTF-8, Windows-1252. Beautiful Soup would
-    also ask a statistical detector when one is installed (charset-normalizer comes with
-    other libraries), which reads a short UTF-8 page with soft hyphens as Shift-JIS: left
-    out, a page reads the same whatever else is installed."""
-    detector = EncodingDetector(content, is_html=True)
-    markup = detector.markup
-    declared = EncodingDetector.find_declared_encoding(markup, is_html=True)
-    found = (detector.sniffed_encoding, declared, "utf-8", "windows-1252")
-    return markup, list(dict.fromkeys(e.lower() for e in found if e))
 
 
 @cache

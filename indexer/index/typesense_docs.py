@@ -101,6 +101,8 @@ def post_document(post: Post) -> dict:
         "date": dated.toordinal() if dated else 0,
         "dated": 1 if dated else 0,
         "words": sorted(set(plain_words(f"{post.title}\n{post.body}", language))),
+        # Stored, not indexed: where each heading starts in `body`, for deep links.
+        "sections": [[s.offset, s.title, s.anchor] for s in post.sections],
     }
     if post.author:
         document["author"] = post.author

@@ -34,7 +34,8 @@ from indexer.index import (
     schema_differences,
     sync_synonyms,
 )
-from searchweb.engine.snippets import snippet_html, title_html
+from searchweb.engine.hits import LONG_POST_CHARS, sub_results
+from searchweb.engine.snippets import find_matches, snippet_html, title_html
 from searchweb.engine.typesense_query import TypesenseQuery, translate
 from searchweb.engine.typesense_related import RELATED_LIMIT, related_posts
 from searchweb.engine.typesense_spelling import suggest_correction
@@ -173,7 +174,8 @@ class TypesenseSearchBackend:
 
     def _run(self, query: TypesenseQuery, request: SearchRequest, fuzzy: bool = False) -> dict:
         params = query.params(request.sort, fuzzy)
-        hidden = list(INDEX_ONLY_FIELDS) + ([] if request.with_snippets else ["body"])
+        hidden = list(INDEX_ONLY_FIELDS)
+        hidden += [] if request.with_snippets else ["body", "sections"]
         params.update(
             page=request.page,
             per_page=request.per_page,
@@ -228,17 +230,21 @@ class TypesenseSearchBackend:
             text = f"{title}\n{document.get('body') or ''}"
             terms |= completed_terms(text, query.prefix, document.get("language") or "en")
         terms = frozenset(terms)
-        snippet = ""
+        snippet, subs = "", []
         if request.with_snippets:
-            settings = self.options.snippets
+            body, settings = document.get("body") or "", self.options.snippets
             snippet = snippet_html(
-                document.get("body") or "",
+                body,
                 terms,
                 analyzer,
                 fragments=settings.fragments,
                 context_chars=settings.context_chars,
                 fallback=document.get("summary") or "",
             )
+            sections = document.get("sections") or ()
+            if sections and len(body) >= LONG_POST_CHARS:
+                found = find_matches(body, terms, analyzer)
+                subs = sub_results(document["url"], body, sections, found)
         published = document_date(document)
         return Hit(
             url=document["url"],
@@ -250,6 +256,7 @@ class TypesenseSearchBackend:
             categories=list(document.get("categories") or []),
             tags=list(document.get("tags") or []),
             score=float(hit.get("text_match") or 0),
+            sub_results=subs,
             type="page" if document.get("kind") == "page" else "post",
         )
 
