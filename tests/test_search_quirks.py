@@ -25,6 +25,10 @@ PAGES = {
     "hamlet": ("Rehearsal notes", "To be or not to be was the line the whole cast knew, "
                "and the one the lead forgot on the night. " * 3),
     "bees": ("Bees in May", "Bees are busy in May, and the hive is loud by noon. " * 3),
+    "cafe": ("Orders at the corner", "She asked for a café crème and a croissant, then "
+             "another café crème with the paper. " * 3),
+    "sidewalk": ("The new pavement", "The sidewalk and the kerb were relaid in June; we "
+                 "walk there every morning now. " * 3),
 }  # fmt: skip
 
 
@@ -52,6 +56,13 @@ def test_a_quoted_phrase_with_stop_words_matches_exactly_that_phrase(client):
     assert _found(client, '"to be"') == ["hamlet"]  # stop words only
     assert _found(client, '"post office"') == ["post-office"]
     assert set(_found(client, 'post -"posted by"')) == {"post-office"}
+
+
+def test_a_phrase_with_stop_words_is_found_whatever_its_accents_and_at_a_word_start(client):
+    assert _found(client, '"a café crème"') == ["cafe"]
+    assert _found(client, '"a cafe creme"') == ["cafe"]  # accents folded on both sides
+    assert _found(client, '"sidewalk and"') == ["sidewalk"]
+    assert _found(client, '"walk and"') == []  # "sidewalk and" holds no "walk and"
 
 
 def test_a_phrase_with_stop_words_is_marked_where_it_stands(client):
