@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from whoosh.searching import Searcher
@@ -112,15 +113,19 @@ class _PostText:
 
     def __init__(self, text: str) -> None:
         self.lowered = text.lower()
-        self._folded: str | None = None
+
+    @cached_property
+    def folded(self) -> str | None:
+        """The text folded for accents; None when no letter is outside ASCII (folding
+        would then change no word)."""
+        if _NOT_ASCII_WORD_CHAR.search(self.lowered) is None:
+            return None
+        return _fold(self.lowered)
 
     def holds(self, pattern: re.Pattern) -> bool:
         if _holds(pattern, self.lowered):
             return True
-        if self._folded is None:
-            accented = _NOT_ASCII_WORD_CHAR.search(self.lowered) is not None
-            self._folded = _fold(self.lowered) if accented else ""
-        return bool(self._folded) and _holds(pattern, self._folded)
+        return self.folded is not None and _holds(pattern, self.folded)
 
 
 def keep_exact(

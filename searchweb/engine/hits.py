@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from whoosh.analysis import Analyzer
 from whoosh.searching import Searcher
 
 from indexer.index import KIND_FIELD, body_field, stored_text, title_field
@@ -63,10 +64,14 @@ def to_hit(
             fallback=stored.get("summary") or "",
             phrases=marks.phrases,
         )
-        sections = display.get("sections") or ()
-        if sections and len(text) >= LONG_POST_CHARS:
-            found = find_matches(text, marks.terms(body_name), body_analyzer, marks.phrases)
-            subs = sub_results(stored["url"], text, sections, found)
+        subs = deep_links(
+            stored["url"],
+            text,
+            display.get("sections") or (),
+            marks.terms(body_name),
+            body_analyzer,
+            marks.phrases,
+        )
     title_terms = marks.terms(title_name)
     return Hit(
         url=stored["url"],
@@ -81,6 +86,21 @@ def to_hit(
         sub_results=subs,
         type="page" if stored.get(KIND_FIELD) == "page" else "post",
     )
+
+
+def deep_links(
+    url: str,
+    text: str,
+    sections: list,
+    terms: frozenset[str],
+    analyzer: Analyzer,
+    phrases: tuple[re.Pattern, ...] = (),
+) -> list[SubResult]:
+    """A long post's sub-results for the query's `terms` and `phrases` (see `sub_results`);
+    none for a post without sections or shorter than LONG_POST_CHARS. Both backends call it."""
+    if not sections or len(text) < LONG_POST_CHARS:
+        return []
+    return sub_results(url, text, sections, find_matches(text, terms, analyzer, phrases))
 
 
 def sub_results(url: str, text: str, sections: list, matches: list) -> list[SubResult]:

@@ -34,8 +34,8 @@ from indexer.index import (
     schema_differences,
     sync_synonyms,
 )
-from searchweb.engine.hits import LONG_POST_CHARS, sub_results
-from searchweb.engine.snippets import find_matches, snippet_html, title_html
+from searchweb.engine.hits import deep_links
+from searchweb.engine.snippets import snippet_html, title_html
 from searchweb.engine.typesense_query import TypesenseQuery, translate
 from searchweb.engine.typesense_related import RELATED_LIMIT, related_posts
 from searchweb.engine.typesense_spelling import suggest_correction
@@ -242,9 +242,7 @@ class TypesenseSearchBackend:
                 fallback=document.get("summary") or "",
             )
             sections = document.get("sections") or ()
-            if sections and len(body) >= LONG_POST_CHARS:
-                found = find_matches(body, terms, analyzer)
-                subs = sub_results(document["url"], body, sections, found)
+            subs = deep_links(document["url"], body, sections, terms, analyzer)
         published = document_date(document)
         return Hit(
             url=document["url"],
